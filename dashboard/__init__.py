@@ -1,0 +1,1 @@
+"""Sosei Partners impact dashboard: the importable core (no page layout here)."""

@@ -1,0 +1,491 @@
+"""Load a data folder into one immutable ``Dataset``, or say every problem found.
+
+``read_table`` turns the bytes of one file (CSV in UTF-8, UTF-8 with BOM or Shift-JIS/CP932, or
+``.xlsx``) into a frame of text; ``parse_table`` types it and checks it against its contract;
+``cross_table_problems`` checks what spans tables; ``load_dataset`` does all of it for a folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pycountry
+from babel import Locale
+
+from dashboard import schema
+from dashboard.problems import Problem, errors
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?$")
+SLASH_DATE_RE = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+TRUE_WORDS = {"true", "1", "yes"}
+FALSE_WORDS = {"false", "0", "no"}
+MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|\]\([^)]*\)|javascript:", re.IGNORECASE)
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """The six tables, typed and validated. Hashes by identity, so caches can key on it."""
+
+    regions: pd.DataFrame
+    programs: pd.DataFrame
+    participants: pd.DataFrame
+    participations: pd.DataFrame
+    testimonials: pd.DataFrame
+    outcomes: pd.DataFrame
+    version: str = ""
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table called ``name``."""
+        return getattr(self, name)
+
+    def replace(self, **tables: pd.DataFrame) -> Dataset:
+        """A copy with some tables swapped."""
+        return dataclasses.replace(self, **tables)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What ``load_dataset`` found: a dataset when nothing blocks it, and every problem."""
+
+    dataset: Dataset | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.dataset is not None
+
+
+# --- reading one file ----------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str | None, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), else Shift-JIS/CP932. Returns (text, codec)."""
+    for codec in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    return None, ""
+
+
+def read_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Bytes of one CSV or xlsx file -> a frame of stripped text, indexed by spreadsheet row.
+
+    Headers in Japanese are mapped to the contract's names. Returns ``(None, problems)`` when
+    the file cannot be read at all.
+    """
+    if not data.strip():
+        return None, [Problem(file, None, None, "empty_file")]
+    if data.startswith(XLSX_MAGIC):
+        return _read_xlsx(file, data)
+    if data.startswith(OLE_MAGIC) or b"\x00" in data[:8192]:
+        return None, [Problem(file, None, None, "binary_file")]
+    text, _ = decode_text(data)
+    if text is None:
+        return None, [Problem(file, None, None, "encoding")]
+    return _read_csv_text(file, text)
+
+
+def _read_xlsx(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
+    try:
+        raw = pd.read_excel(io.BytesIO(data), dtype=str, header=None, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        return None, [Problem(file, None, None, "unreadable_xlsx", params=(("detail", str(exc)),))]
+    records = [["" if pd.isna(v) else str(v) for v in row] for row in raw.itertuples(index=False)]
+    return _frame_from_records(file, records, ragged_ok=True)
+
+
+def _read_csv_text(file: str, text: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        row = len(records) + 1
+        return None, [Problem(file, row, None, "malformed_csv", params=(("detail", str(exc)),))]
+    return _frame_from_records(file, records, ragged_ok=False)
+
+
+def _frame_from_records(
+    file: str, records: list[list[str]], *, ragged_ok: bool
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    if not records or not any(cell.strip() for cell in records[0]):
+        return None, [Problem(file, 1, None, "no_header")]
+    header = [_canonical_header(h) for h in records[0]]
+    if ragged_ok:  # spreadsheets pad short rows and may carry empty trailing columns
+        while header and not header[-1]:
+            header.pop()
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(file, 1, name, "duplicate_column"))
+        seen.add(name)
+    rows, index = [], []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # a blank line is not a record
+        cells = [c.strip() for c in record]
+        if len(cells) != len(header):
+            extra = cells[len(header) :]
+            if len(cells) > len(header) and not (ragged_ok and not any(extra)) and any(extra):
+                problems.append(
+                    Problem(
+                        file,
+                        number,
+                        None,
+                        "too_many_fields",
+                        params=(("found", str(len(cells))), ("expected", str(len(header)))),
+                    )
+                )
+                continue
+            if len(cells) < len(header) and not ragged_ok:
+                problems.append(
+                    Problem(
+                        file,
+                        number,
+                        None,
+                        "too_few_fields",
+                        params=(("found", str(len(cells))), ("expected", str(len(header)))),
+                    )
+                )
+                continue
+            cells = (cells + [""] * len(header))[: len(header)]
+        rows.append(cells)
+        index.append(number)
+    if problems and any(p.code == "duplicate_column" for p in problems):
+        return None, problems
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(index, name="row"), dtype=object)
+    return frame, problems
+
+
+def _canonical_header(name: str) -> str:
+    name = name.strip().lstrip("\ufeff")
+    return schema.HEADER_ALIASES_JA.get(name, name)
+
+
+# --- typing and checking one table ---------------------------------------------------------
+
+
+def parse_table(table: str, file: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """A frame of text -> a typed frame checked against ``table``'s contract, and its problems."""
+    problems: list[Problem] = []
+    missing = [c for c in schema.required_columns(table) if c not in raw.columns]
+    for column in missing:
+        problems.append(Problem(file, 1, column, "missing_column"))
+    if missing:
+        return raw.iloc[0:0], problems
+
+    typed = pd.DataFrame(index=raw.index)
+    bad_cells: set[tuple[int, str]] = set()
+    for column in raw.columns:
+        kind = schema.column_kinds(table).get(column, "str")
+        values, cell_problems = _parse_column(table, file, column, raw[column], kind)
+        typed[column] = values
+        problems += cell_problems
+        bad_cells |= {(p.row, column) for p in cell_problems}
+    problems += _model_problems(table, file, typed, bad_cells)
+    return typed, problems
+
+
+def _parse_column(
+    table: str, file: str, column: str, cells: pd.Series, kind: str
+) -> tuple[pd.Series, list[Problem]]:
+    problems: list[Problem] = []
+    out: list[object] = []
+    codes = schema.CODE_COLUMNS.get((table, column))
+    for row, value in cells.items():
+        value = "" if value is None else str(value).strip()
+        if value == "":
+            out.append(None)
+            continue
+        parsed, code, params = _parse_cell(value, kind, codes)
+        if code:
+            problems.append(Problem(file, row, column, code, value, params))
+        out.append(parsed)
+    dtype = {
+        "date": "datetime64[ns]",
+        "int": "Int64",
+        "float": "float64",
+        "bool": "boolean",
+        "str": "str",
+    }[kind]
+    return pd.Series(out, index=cells.index, dtype=dtype if out else dtype), problems
+
+
+def _parse_cell(value: str, kind: str, codes) -> tuple[object, str, tuple]:
+    """One cell -> (value, problem code or "", params)."""
+    if kind == "date":
+        match = DATE_RE.match(value)
+        if match:
+            try:
+                return pd.Timestamp(dt.date(*map(int, match.groups()))), "", ()
+            except ValueError:
+                return None, "impossible_date", ()
+        slash = SLASH_DATE_RE.match(value)
+        if slash:
+            y, m, d = map(int, slash.groups())
+            return None, "date_not_iso", (("suggestion", f"{y:04d}-{m:02d}-{d:02d}"),)
+        return None, "invalid_date", ()
+    if kind in ("int", "float"):
+        try:
+            number = float(value.replace(",", ""))
+        except ValueError:
+            return None, "invalid_number", ()
+        if kind == "int":
+            if not number.is_integer():
+                return None, "not_whole_number", ()
+            return int(number), "", ()
+        return number, "", ()
+    if kind == "bool":
+        word = value.lower()
+        if word in TRUE_WORDS:
+            return True, "", ()
+        if word in FALSE_WORDS:
+            return False, "", ()
+        return None, "invalid_bool", ()
+    if codes is not None:
+        code, known = codes
+        normalised = value.upper() if code == "unknown_country" else value.lower()
+        if normalised not in known():
+            hint = suggest_country(value) if code == "unknown_country" else ""
+            return None, code + ("_suggest" if hint else ""), (("suggestion", hint),)
+        return normalised, "", ()
+    return value, "", ()
+
+
+_PANDERA_CODES = {
+    "field_uniqueness": "duplicate_id",
+    "str_matches": "bad_id",
+    "str_length": "empty_value",
+    "isin": "not_allowed",
+    "not_nullable": "missing_value",
+}
+_RANGE_CODES = {
+    "prefecture_code": "bad_prefecture",
+    "lat": "outside_japan",
+    "lon": "outside_japan",
+}
+
+
+def _model_problems(
+    table: str, file: str, typed: pd.DataFrame, bad_cells: set[tuple[int, str]]
+) -> list[Problem]:
+    try:
+        schema.MODELS[table].validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        name = check.split("(")[0]
+        if name in ("dtype", "coerce_dtype") or case.index is None or pd.isna(case.index):
+            continue
+        row, column = int(case.index), str(case.column)
+        if (row, column) in bad_cells:
+            continue
+        if name in _PANDERA_CODES:
+            code = _PANDERA_CODES[name]
+        elif name.startswith(("greater", "less", "in_range")):
+            code = _RANGE_CODES.get(column, "negative")
+        else:
+            code = "invalid_value"
+        if code == "missing_value" and column in ("display_name",):
+            continue
+        params: tuple = ()
+        if code == "not_allowed":
+            params = (("allowed", ", ".join(schema.KINDS)),)
+        value = "" if pd.isna(case.failure_case) else str(case.failure_case)
+        key = (row, column, code)
+        if key not in seen:
+            seen.add(key)
+            problems.append(Problem(file, row, column, code, value, params))
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def suggest_country(value: str) -> str:
+    """The alpha-2 code a country name, alpha-3 code or Japanese name most likely means, or ""."""
+    key = value.strip().lower()
+    return _country_lookup().get(key, "")
+
+
+def _country_lookup() -> dict[str, str]:
+    global _COUNTRY_LOOKUP
+    if _COUNTRY_LOOKUP is None:
+        lookup: dict[str, str] = {"uk": "GB", "usa": "US", "england": "GB"}
+        for country in pycountry.countries:
+            for attr in ("alpha_3", "name", "common_name", "official_name"):
+                if hasattr(country, attr):
+                    lookup[getattr(country, attr).lower()] = country.alpha_2
+        codes = schema.country_codes()
+        for lang in ("en", "ja"):
+            for code, name in Locale.parse(lang).territories.items():
+                if code in codes:
+                    lookup.setdefault(name.lower(), code)
+        _COUNTRY_LOOKUP = lookup
+    return _COUNTRY_LOOKUP
+
+
+_COUNTRY_LOOKUP: dict[str, str] | None = None
+
+
+# --- rules across tables -------------------------------------------------------------------
+
+
+def cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """References resolve, pairs are unique, dates run forward, texts carry no markup."""
+    problems: list[Problem] = []
+
+    def ids(table: str, column: str) -> set[str]:
+        frame = tables.get(table)
+        return set() if frame is None or column not in frame else set(frame[column].dropna())
+
+    def check_refs(table: str, column: str, target: str, target_column: str) -> None:
+        frame = tables.get(table)
+        if frame is None or column not in frame or tables.get(target) is None:
+            return
+        known = ids(target, target_column)
+        for row, value in frame[column].items():
+            if pd.isna(value):
+                continue
+            for token in re.split(r"[;\s]+", str(value)) if column.endswith("_ids") else [value]:
+                if token and token not in known:
+                    problems.append(
+                        Problem(
+                            files[table],
+                            row,
+                            column,
+                            "unknown_reference",
+                            token,
+                            (("target", files[target]),),
+                        )
+                    )
+
+    check_refs("programs", "region_id", "regions", "region_id")
+    check_refs("participations", "participant_id", "participants", "participant_id")
+    check_refs("participations", "program_id", "programs", "program_id")
+    check_refs("testimonials", "participant_id", "participants", "participant_id")
+    check_refs("testimonials", "program_id", "programs", "program_id")
+    check_refs("testimonials", "related_program_ids", "programs", "program_id")
+    check_refs("outcomes", "program_id", "programs", "program_id")
+
+    pairs = tables.get("participations")
+    if pairs is not None and {"participant_id", "program_id"} <= set(pairs.columns):
+        dup = pairs.duplicated(["participant_id", "program_id"], keep="first")
+        for row in pairs.index[dup]:
+            problems.append(Problem(files["participations"], row, "program_id", "duplicate_pair"))
+
+    programs = tables.get("programs")
+    if programs is not None and {"start_date", "end_date"} <= set(programs.columns):
+        backwards = programs["end_date"] < programs["start_date"]
+        for row in programs.index[backwards.fillna(False)]:
+            problems.append(
+                Problem(
+                    files["programs"],
+                    row,
+                    "end_date",
+                    "end_before_start",
+                    str(programs.at[row, "end_date"].date()),
+                    (("start", str(programs.at[row, "start_date"].date())),),
+                )
+            )
+
+    texts = tables.get("testimonials")
+    if texts is not None and "text" in texts:
+        for row, text in texts["text"].items():
+            if isinstance(text, str) and MARKUP_RE.search(text):
+                problems.append(
+                    Problem(
+                        files["testimonials"], row, "text", "markup_in_text", severity="warning"
+                    )
+                )
+    return problems
+
+
+# --- a whole folder ------------------------------------------------------------------------
+
+
+def table_path(folder: Path, table: str) -> Path | None:
+    """The file holding ``table`` in ``folder`` (``.csv`` preferred, then ``.xlsx``), or None."""
+    for suffix in (".csv", ".xlsx"):
+        path = folder / f"{table}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def fingerprint(folder: str | Path) -> str:
+    """A cheap key that changes when any table file changes (names, sizes, modification times)."""
+    folder = Path(folder)
+    parts = []
+    for table in schema.TABLES:
+        path = table_path(folder, table)
+        if path is not None:
+            stat = path.stat()
+            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def load_tables(sources: dict[str, tuple[str, bytes]]) -> LoadResult:
+    """``{table: (file name, bytes)}`` for all six tables -> a ``LoadResult``."""
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    files = {table: name for table, (name, _) in sources.items()}
+    for table in schema.TABLES:
+        if table not in sources:
+            files[table] = f"{table}.csv"
+            problems.append(Problem(f"{table}.csv", None, None, "missing_file"))
+            continue
+        name, data = sources[table]
+        raw, read_problems = read_table(name, data)
+        problems += read_problems
+        if raw is None:
+            continue
+        typed, parse_problems = parse_table(table, name, raw)
+        problems += parse_problems
+        if not any(p.code == "missing_column" for p in parse_problems):
+            tables[table] = typed
+    problems += cross_table_problems(tables, files)
+    if errors(problems) or len(tables) != len(schema.TABLES):
+        return LoadResult(None, tuple(problems))
+    digest = hashlib.sha1(b"".join(data for _, data in sources.values())).hexdigest()
+    frames = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
+    return LoadResult(Dataset(**frames, version=digest[:12]), tuple(problems))
+
+
+def load_dataset(folder: str | Path) -> LoadResult:
+    """Read and validate every table in ``folder``; never raises for bad data."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return LoadResult(None, (Problem(str(folder), None, None, "missing_folder"),))
+    sources: dict[str, tuple[str, bytes]] = {}
+    problems: list[Problem] = []
+    for table in schema.TABLES:
+        path = table_path(folder, table)
+        if path is None:
+            continue
+        try:
+            sources[table] = (path.name, path.read_bytes())
+        except OSError as exc:
+            problems.append(
+                Problem(path.name, None, None, "unreadable_file", params=(("detail", str(exc)),))
+            )
+    result = load_tables(sources)
+    if problems:
+        return LoadResult(None, tuple(problems) + result.problems)
+    return result

@@ -1,0 +1,119 @@
+"""Translation: ``t(key, lang)``, localised country, town and date names.
+
+Catalogs are TOML files in ``dashboard/locales/``, one per area of the app, each with an
+``[en]`` and a ``[ja]`` table of quoted flat keys. They are read on first use, not on import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import pycountry
+from babel import Locale
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_interval
+from babel.numbers import format_decimal
+
+LANGS = ("en", "ja")
+DEFAULT_LANG = "en"
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+@cache
+def catalogs() -> dict[str, dict[str, str]]:
+    """All catalogs merged: ``{lang: {key: text}}``. A key defined twice is an error."""
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    for path in sorted(LOCALES_DIR.glob("*.toml")):
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        for lang in LANGS:
+            for key, text in data.get(lang, {}).items():
+                if key in merged[lang]:
+                    raise ValueError(f"{path.name}: key {key!r} is defined twice for {lang}")
+                merged[lang][key] = text
+    return merged
+
+
+def normalise_lang(lang: str | None) -> str:
+    """``lang`` if it is one we have, else the default."""
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
+
+    A key missing from ``lang`` falls back to English, then to the key itself (the catalog
+    test keeps that from happening in a release).
+    """
+    lang = normalise_lang(lang)
+    table = catalogs()
+    text = table[lang].get(key) or table[DEFAULT_LANG].get(key) or key
+    return text.format(**params) if params else text
+
+
+def translator(lang: str):
+    """``t`` bound to one language, for a page: ``tr = translator("ja"); tr("nav.overview")``."""
+
+    def bound(key: str, **params: object) -> str:
+        return t(key, lang, **params)
+
+    return bound
+
+
+UNKNOWN_COUNTRY = ""
+
+
+def country_name(code: str | None, lang: str = DEFAULT_LANG) -> str:
+    """The country's name for an ISO 3166-1 alpha-2 ``code`` in ``lang`` (babel's CLDR data).
+
+    An empty code is "unknown" in ``lang``; a code babel does not know is returned as is.
+    """
+    if not code:
+        return t("common.unknown_nationality", lang)
+    return Locale.parse(normalise_lang(lang)).territories.get(code.upper(), code)
+
+
+def country_flag(code: str | None) -> str:
+    """The flag emoji for ``code`` (pycountry), or a white flag when unknown."""
+    country = pycountry.countries.get(alpha_2=code.upper()) if code else None
+    return getattr(country, "flag", None) or "🏳️"
+
+
+def language_name(code: str | None, lang: str = DEFAULT_LANG) -> str:
+    """The name of language ``code`` (ISO 639-1) in ``lang``; empty code gives an empty string."""
+    if not code:
+        return ""
+    return Locale.parse(normalise_lang(lang)).languages.get(code, code)
+
+
+def town_name(region: dict | object, lang: str = DEFAULT_LANG) -> str:
+    """A town's name in ``lang`` from a regions row (``name_ja`` in Japanese, else ``name_en``)."""
+    get = region.get if isinstance(region, dict) else region.__getitem__
+    return get("name_ja") if normalise_lang(lang) == "ja" else get("name_en")
+
+
+def format_date(value: dt.date | None, lang: str = DEFAULT_LANG) -> str:
+    """A date in the locale's format (``Sep 6, 2017`` / ``2017年9月6日``); None is "unknown"."""
+    if value is None or value != value:  # None or NaT
+        return t("common.unknown_date", lang)
+    lang = normalise_lang(lang)
+    return _babel_format_date(value, "long" if lang == "ja" else "medium", locale=lang)
+
+
+def format_date_range(start: dt.date | None, end: dt.date | None, lang: str = DEFAULT_LANG) -> str:
+    """A date range in the locale's format (``Sep 6 – 9, 2017`` / ``2017年9月6日～9日``)."""
+    if start is None or end is None or start != start or end != end:
+        if start is None or start != start:
+            return t("common.unknown_date", lang)
+        return format_date(start, lang)
+    return format_interval(start, end, "yMMMd", locale=normalise_lang(lang))
+
+
+def format_number(value: float | int | None, lang: str = DEFAULT_LANG) -> str:
+    """A number with the locale's grouping; None is "unknown"."""
+    if value is None or value != value:
+        return t("common.unknown", lang)
+    return format_decimal(value, locale=normalise_lang(lang))

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install the dashboard and its test tools into .venv, lint, then run the whole test suite,
+# browser tests included (they need Chromium at /usr/bin/chromium or CHROMIUM_PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+# pytest exits 5 when it collected no test: that is a failure here, as any non-zero exit is.
+exec .venv/bin/python -m pytest -n 2 "$@"

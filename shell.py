@@ -1,0 +1,166 @@
+"""The Streamlit shell every page shares: language, data, sidebar filters, in the URL.
+
+``streamlit_app.py`` calls ``start()`` once per run before the page; a page calls ``context()``.
+Widgets are bound to query parameters (``bind="query-params"``), so ``?lang=ja&town=tono``
+reopens a view as it was shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache, metrics
+from dashboard.data import Dataset
+from dashboard.i18n import LANGS, country_name, normalise_lang, translator
+from dashboard.metrics import UNKNOWN, Filters
+from dashboard.problems import Problem, errors
+
+LANG_LABELS = {"en": "English", "ja": "日本語"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: the language, ``t`` bound to it, the data before and after filters."""
+
+    lang: str
+    t: Callable[..., str]
+    full: Dataset
+    data: Dataset
+    filters: Filters
+
+
+# Streamlit's own ``bind="query-params"`` writes a widget's *display label* into the URL (the
+# town's name in the current language), so links would change with the language. The shell
+# keeps stable ids in the URL instead: ``?lang=ja&town=tono&nat=TH&years=2017-2018``.
+
+
+def _seed_from_url(key: str, parse: Callable[[list[str]], object]) -> None:
+    """Set a widget's starting value from the URL the first time this session sees it."""
+    if key not in st.session_state and key in st.query_params:
+        value = parse(st.query_params.get_all(key))
+        if value is not None:
+            st.session_state[key] = value
+
+
+def _write_to_url(key: str, value: list[str] | str | None) -> None:
+    """Put a widget's value in the URL; drop the parameter when the value is the default."""
+    if value in (None, "", []):
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != ([value] if isinstance(value, str) else value):
+        st.query_params[key] = value
+
+
+def current_lang() -> str:
+    """The language from the sidebar, else the URL (``?lang=ja``), English by default."""
+    return normalise_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+
+
+def language_picker() -> str:
+    """The sidebar's language switch, kept in ``?lang=``."""
+    _seed_from_url("lang", lambda v: v[-1] if v[-1] in LANGS else None)
+    st.session_state.setdefault("lang", current_lang())
+    st.sidebar.segmented_control(
+        "Language / 言語", LANGS, format_func=LANG_LABELS.get, key="lang", required=True
+    )
+    lang = current_lang()
+    _write_to_url("lang", None if lang == "en" else lang)
+    return lang
+
+
+def show_problems(problems: tuple[Problem, ...], lang: str) -> None:
+    """The problems as a readable table (never a traceback)."""
+    frame = pd.DataFrame([p.as_dict(lang) for p in problems])
+    tr = translator(lang)
+    frame = frame.rename(columns={c: tr(f"problems.col.{c}") for c in frame.columns})
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def load_data(lang: str) -> Dataset:
+    """The cached dataset; stops the page with the problem list when there is none to show."""
+    tr = translator(lang)
+    loaded = cache.load()
+    if loaded.dataset is None:
+        st.error(tr("shell.data_failed", folder=cache.data_dir()))
+        show_problems(loaded.problems, lang)
+        st.stop()
+    if errors(list(loaded.problems)):
+        st.warning(tr("shell.data_stale"))
+        with st.expander(tr("shell.show_problems")):
+            show_problems(loaded.problems, lang)
+    return loaded.dataset
+
+
+def filters_sidebar(ds: Dataset, lang: str) -> Filters:
+    """Year range, towns and nationalities in the sidebar, each bound to a query parameter."""
+    tr = translator(lang)
+    side = st.sidebar
+    side.header(tr("filters.header"))
+    span = metrics.year_span(ds)
+    years = None
+    if span and span[0] < span[1]:
+        _seed_from_url("years", lambda v: _parse_years(v[-1], span))
+        chosen = side.slider(tr("filters.years"), span[0], span[1], value=span, key="years")
+        years = None if tuple(chosen) == span else (int(chosen[0]), int(chosen[1]))
+        _write_to_url("years", years and f"{years[0]}-{years[1]}")
+
+    names = dict(zip(ds.regions["region_id"], ds.regions["name_ja" if lang == "ja" else "name_en"]))
+    _seed_from_url("town", lambda v: [x for x in v if x in names])
+    towns = side.multiselect(
+        tr("filters.towns"),
+        sorted(names, key=names.get),
+        format_func=names.get,
+        key="town",
+        placeholder=tr("filters.all_towns"),
+    )
+    _write_to_url("town", towns)
+
+    codes = set(ds.participants["nationality"].fillna(UNKNOWN))
+    # "unknown" stands for the empty code in the URL
+    _seed_from_url(
+        "nat",
+        lambda v: [
+            UNKNOWN if x == "unknown" else x.upper()
+            for x in v
+            if (UNKNOWN if x == "unknown" else x.upper()) in codes
+        ],
+    )
+    nats = side.multiselect(
+        tr("filters.nationalities"),
+        sorted(codes, key=lambda c: (c == UNKNOWN, country_name(c, lang))),
+        format_func=lambda c: country_name(c, lang),
+        key="nat",
+        placeholder=tr("filters.all_nationalities"),
+    )
+    _write_to_url("nat", [c or "unknown" for c in nats])
+    return Filters(years=years, towns=tuple(towns), nationalities=tuple(nats))
+
+
+def _parse_years(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """``"2017-2018"`` (or one year) -> a range clipped to ``span``; None when unreadable."""
+    try:
+        parts = [int(x) for x in text.split("-")]
+    except ValueError:
+        return None
+    lo, hi = min(parts), max(parts)
+    lo, hi = max(lo, span[0]), min(hi, span[1])
+    return (lo, hi) if lo <= hi else None
+
+
+def start() -> Context:
+    """Language, data and filters for this run; stored for the page to pick up."""
+    lang = language_picker()
+    ds = load_data(lang)
+    filters = filters_sidebar(ds, lang)
+    ctx = Context(lang, translator(lang), ds, metrics.apply_filters(ds, filters), filters)
+    st.session_state["_ctx"] = ctx
+    return ctx
+
+
+def context() -> Context:
+    """The context ``start()`` made for this run (a page run on its own gets one made now)."""
+    return st.session_state.get("_ctx") or start()

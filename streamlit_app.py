@@ -1,0 +1,23 @@
+"""Entry point: page config, the shared sidebar, and navigation over ``pages/``."""
+
+from pathlib import Path
+
+import streamlit as st
+
+import shell
+
+HERE = Path(__file__).parent
+# (file in pages/, icon); a page's title is t("nav.<file stem>")
+PAGES = [
+    ("overview.py", ":material/dashboard:"),
+]
+
+st.set_page_config(page_title="Sosei Partners", page_icon="🌏", layout="wide")
+ctx = shell.start()
+navigation = st.navigation(
+    [
+        st.Page(HERE / "pages" / name, title=ctx.t(f"nav.{name[:-3]}"), icon=icon, default=i == 0)
+        for i, (name, icon) in enumerate(PAGES)
+    ]
+)
+navigation.run()
