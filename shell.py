@@ -108,7 +108,8 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
         years = None if tuple(chosen) == span else (int(chosen[0]), int(chosen[1]))
         _write_to_url("years", years and f"{years[0]}-{years[1]}")
 
-    names = dict(zip(ds.regions["region_id"], ds.regions["name_ja" if lang == "ja" else "name_en"]))
+    name_column = "name_ja" if lang == "ja" else "name_en"
+    names = dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
     _seed_from_url("town", lambda v: [x for x in v if x in names])
     towns = side.multiselect(
         tr("filters.towns"),

@@ -1,4 +1,4 @@
-"""Pure chart builders: tidy DataFrames in, plotly Figures out. Titles come in already translated."""
+"""Pure chart builders: tidy DataFrames in, plotly Figures out; titles come in translated."""
 
 from __future__ import annotations
 

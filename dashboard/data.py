@@ -70,7 +70,7 @@ class LoadResult:
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else Shift-JIS/CP932. Returns (text, codec)."""
+    """CSV bytes -> (text, codec): UTF-8 (with or without BOM), else Shift-JIS/CP932."""
     for codec in ("utf-8-sig", "cp932"):
         try:
             return data.decode(codec), codec

@@ -22,7 +22,7 @@ cards = [
     ("person_days", h["person_days"], None),
     ("outcomes", h["outcomes"], None),
 ]
-for column, (key, value, _) in zip(st.columns(len(cards)), cards):
+for column, (key, value, _) in zip(st.columns(len(cards)), cards, strict=True):
     column.metric(
         t(f"overview.metric.{key}"), format_number(value, lang), help=t(f"overview.help.{key}")
     )
