@@ -201,13 +201,24 @@ def _navigation_mode(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
-def app_test(query: dict[str, str | list[str]] | None = None, env_data: Path | None = None):
-    """An AppTest of the whole app (entry script, sidebar, navigation), with URL parameters."""
+def app_test(
+    query: dict[str, str | list[str]] | None = None,
+    role: str | None = None,
+    town: str | None = None,
+):
+    """An AppTest of the whole app (entry script, sidebar, navigation), with URL parameters.
+
+    ``role`` ("staff", "municipality", "public") and ``town`` sign the test in as such a user
+    (None: as a visitor to a fresh clone). Call ``.run()`` on the result.
+    """
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if role is not None:
+        # Filled in by the access-control work: until then every visitor sees everything.
+        at.session_state["_test_role"] = (role, town)
     return at
 
 
