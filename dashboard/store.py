@@ -1,0 +1,368 @@
+"""Save tables into a data folder safely: validated, locked, versioned, atomic.
+
+A save (1) checks the new tables together with the folder's other current tables against the
+same contracts the loader uses, and refuses with every problem if any is an error; (2) holds a
+file lock on the folder (``<folder>/.lock``), so two saves cannot interleave; (3) copies the
+folder's current table files into ``<folder>/.versions/<UTC timestamp>/``; (4) writes each new
+file to a temporary file in the same folder, fsyncs it and renames it over the old one
+(``os.replace``). A crash before the rename leaves the old file; a failed rename puts back the
+files already replaced, from the version copy.
+
+No Streamlit here: the page clears the cache after a successful save.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from dashboard import schema
+from dashboard.data import LoadResult, load_tables, parse_table, read_table, table_path
+from dashboard.problems import Problem, errors
+
+VERSIONS_DIR = ".versions"
+LOCK_FILE = ".lock"
+META_FILE = "version.json"
+LOCK_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: ``ok``, every problem found, the version id holding the previous
+    files (empty when nothing was written), and the tables whose files changed."""
+
+    ok: bool
+    problems: tuple[Problem, ...] = ()
+    version: str = ""
+    tables: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Version:
+    """A saved copy of the folder's tables as they were before a save."""
+
+    id: str
+    time: dt.datetime
+    actor: str
+    tables: tuple[str, ...]  # the tables the save that made this copy replaced
+    reason: str  # "save" or "restore"
+    files: tuple[str, ...]  # the table files held in the copy
+
+
+# --- serialising a frame in the contract's format --------------------------------------------
+
+
+def _cell(value: object, kind: str) -> str:
+    """One value as the contract writes it: ISO dates, true/false, empty for unknown."""
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if kind == "int" and value.is_integer() else repr(value)
+    return str(value)
+
+
+def current_columns(folder: str | Path, table: str) -> list[str]:
+    """The header of ``table``'s current file in ``folder`` (contract names), or []."""
+    path = table_path(Path(folder), table)
+    if path is None:
+        return []
+    raw, _ = read_table(path.name, path.read_bytes())
+    return [] if raw is None else list(raw.columns)
+
+
+def to_csv_bytes(table: str, frame: pd.DataFrame, columns: list[str] | None = None) -> bytes:
+    """``frame`` as the CSV the contract describes (UTF-8, ``\\n`` line ends).
+
+    Columns come in the order of ``columns`` (e.g. the current file's header) where the frame
+    has them, then any other columns of the frame, in its order.
+    """
+    order = [c for c in (columns or []) if c in frame.columns]
+    order += [c for c in frame.columns if c not in order]
+    kinds = schema.column_kinds(table)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(order)
+    for record in frame[order].itertuples(index=False, name=None):
+        writer.writerow([_cell(v, kinds.get(c, "str")) for v, c in zip(record, order, strict=True)])
+    return out.getvalue().encode("utf-8")
+
+
+# --- the folder ------------------------------------------------------------------------------
+
+
+def _current_sources(folder: Path) -> dict[str, tuple[str, bytes]]:
+    sources = {}
+    for table in schema.TABLES:
+        path = table_path(folder, table)
+        if path is not None:
+            sources[table] = (path.name, path.read_bytes())
+    return sources
+
+
+def lock(folder: str | Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
+    """The folder's save lock (``<folder>/.lock``); use as a context manager."""
+    return FileLock(str(Path(folder) / LOCK_FILE), timeout=timeout)
+
+
+def _new_version_dir(folder: Path) -> Path:
+    root = folder / VERSIONS_DIR
+    root.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    for n in range(1000):
+        path = root / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"cannot create a version folder in {root}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform lets a folder be opened
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_temp(folder: Path, name: str, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _commit(
+    folder: Path, new: Mapping[str, bytes], *, actor: str, reason: str, timeout: float
+) -> SaveResult:
+    """Validate ``{table: csv bytes}`` with the folder's other tables, then write them."""
+    unknown = [name for name in new if name not in schema.TABLES]
+    if unknown:
+        return SaveResult(
+            False, tuple(Problem(f"{name}", None, None, "unknown_table") for name in unknown)
+        )
+    try:
+        with lock(folder, timeout):
+            current = _current_sources(folder)
+            sources = dict(current)
+            for table, data in new.items():
+                sources[table] = (f"{table}.csv", data)
+            result = load_tables(sources)
+            if errors(list(result.problems)):
+                return SaveResult(False, result.problems)
+            changed = [
+                table
+                for table, data in new.items()
+                if table not in current
+                or current[table][0] != f"{table}.csv"
+                or current[table][1] != data
+            ]
+            if not changed:
+                return SaveResult(True, result.problems, "", ())
+            version = _snapshot(folder, current, actor=actor, reason=reason, tables=changed)
+            _replace_files(folder, {table: new[table] for table in changed}, version)
+            return SaveResult(True, result.problems, version.name, tuple(changed))
+    except Timeout:
+        return SaveResult(False, (Problem(str(folder), None, None, "save_busy"),))
+
+
+def _snapshot(
+    folder: Path,
+    current: dict[str, tuple[str, bytes]],
+    *,
+    actor: str,
+    reason: str,
+    tables: list[str],
+) -> Path:
+    """Copy every current table file into a new version folder, with a note of who and why."""
+    target = _new_version_dir(folder)
+    for name, _ in current.values():
+        shutil.copy2(folder / name, target / name)
+    meta = {
+        "time": dt.datetime.now(dt.UTC).isoformat(),
+        "actor": actor,
+        "tables": tables,
+        "reason": reason,
+        "files": sorted(name for name, _ in current.values()),
+    }
+    (target / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+    _fsync_dir(target)
+    return target
+
+
+def _replace_files(folder: Path, new: Mapping[str, bytes], version: Path) -> None:
+    """Write every file to a temporary file first, then rename each over its old file.
+
+    If a rename fails, the files already replaced are put back from ``version``.
+    """
+    temps: dict[str, Path] = {}
+    try:
+        for table, data in new.items():
+            temps[table] = _write_temp(folder, f"{table}.csv", data)
+        done: list[str] = []
+        try:
+            for table, tmp in temps.items():
+                os.replace(tmp, folder / f"{table}.csv")
+                done.append(table)
+        except BaseException:
+            for table in done:
+                _put_back(folder, table, version)
+            raise
+        _fsync_dir(folder)
+        # a .xlsx beside the new .csv would be shadowed; the version copy keeps it
+        for table in new:
+            (folder / f"{table}.xlsx").unlink(missing_ok=True)
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+
+
+def _put_back(folder: Path, table: str, version: Path) -> None:
+    old = version / f"{table}.csv"
+    if old.is_file():
+        tmp = _write_temp(folder, f"{table}.csv", old.read_bytes())
+        os.replace(tmp, folder / f"{table}.csv")
+    else:
+        (folder / f"{table}.csv").unlink(missing_ok=True)
+
+
+# --- the public API --------------------------------------------------------------------------
+
+
+def save_tables(
+    folder: str | Path,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    actor: str = "",
+    timeout: float = LOCK_TIMEOUT_S,
+) -> SaveResult:
+    """Save several tables at once: all of them, or (on any error) none.
+
+    Each frame is written as CSV in the contract's format, in the column order of the table's
+    current file. Returns the problems found when the new tables, with the folder's other
+    tables, break a contract.
+    """
+    folder = Path(folder)
+    new = {}
+    for table, frame in frames.items():
+        if table not in schema.TABLES:
+            new[table] = b""
+            continue
+        new[table] = to_csv_bytes(table, frame, current_columns(folder, table))
+    return _commit(folder, new, actor=actor, reason="save", timeout=timeout)
+
+
+def save_table(
+    folder: str | Path,
+    table_name: str,
+    frame: pd.DataFrame,
+    *,
+    actor: str = "",
+    timeout: float = LOCK_TIMEOUT_S,
+) -> SaveResult:
+    """Save one table (see ``save_tables``)."""
+    return save_tables(folder, {table_name: frame}, actor=actor, timeout=timeout)
+
+
+def list_versions(folder: str | Path) -> list[Version]:
+    """The saved copies of the folder, newest first."""
+    root = Path(folder) / VERSIONS_DIR
+    if not root.is_dir():
+        return []
+    versions = []
+    for path in root.iterdir():
+        if not path.is_dir():
+            continue
+        try:
+            meta = json.loads((path / META_FILE).read_text("utf-8"))
+            time = dt.datetime.fromisoformat(meta["time"])
+        except (OSError, ValueError, KeyError):
+            continue  # a copy cut short by a crash, or not ours
+        versions.append(
+            Version(
+                id=path.name,
+                time=time,
+                actor=str(meta.get("actor", "")),
+                tables=tuple(meta.get("tables", ())),
+                reason=str(meta.get("reason", "save")),
+                files=tuple(meta.get("files", ())),
+            )
+        )
+    return sorted(versions, key=lambda v: (v.time, v.id), reverse=True)
+
+
+def _version_dir(folder: str | Path, version_id: str) -> Path:
+    root = (Path(folder) / VERSIONS_DIR).resolve()
+    path = (root / version_id).resolve()
+    if path.parent != root or not (path / META_FILE).is_file():
+        raise KeyError(version_id)
+    return path
+
+
+def version_sources(folder: str | Path, version_id: str) -> dict[str, tuple[str, bytes]]:
+    """``{table: (file name, bytes)}`` of a saved copy."""
+    path = _version_dir(folder, version_id)
+    return _current_sources(path)
+
+
+def load_version(folder: str | Path, version_id: str) -> LoadResult:
+    """A saved copy read and checked as the loader would."""
+    return load_tables(version_sources(folder, version_id))
+
+
+def version_frames(folder: str | Path, version_id: str) -> dict[str, pd.DataFrame]:
+    """The typed tables of a saved copy, indexed by spreadsheet row (as ``parse_table`` gives)."""
+    frames = {}
+    for table, (name, data) in version_sources(folder, version_id).items():
+        raw, _ = read_table(name, data)
+        if raw is not None:
+            frames[table] = parse_table(table, name, raw)[0]
+    return frames
+
+
+def restore_version(
+    folder: str | Path, version_id: str, *, actor: str = "", timeout: float = LOCK_TIMEOUT_S
+) -> SaveResult:
+    """Put a saved copy back. A restore is a save: today's files are versioned first."""
+    folder = Path(folder)
+    new: dict[str, bytes] = {}
+    for table, (name, data) in version_sources(folder, version_id).items():
+        if name.endswith(".csv"):
+            new[table] = data
+        else:  # an .xlsx copy comes back as CSV
+            raw, _ = read_table(name, data)
+            if raw is not None:
+                typed = parse_table(table, name, raw)[0]
+                new[table] = to_csv_bytes(table, typed, list(raw.columns))
+    return _commit(folder, new, actor=actor, reason="restore", timeout=timeout)
