@@ -12,7 +12,7 @@ PAGES = [
     ("overview.py", ":material/dashboard:"),
 ]
 
-st.set_page_config(page_title="Sosei Partners", page_icon="🌏", layout="wide")
+st.set_page_config(page_icon="🌏", layout="wide")
 ctx = shell.start()
 navigation = st.navigation(
     [

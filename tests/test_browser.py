@@ -1,0 +1,68 @@
+"""The served app in headless Chromium: every page opens, shows real numbers, no error."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import screenshot, wait_for_app
+from .pages_list import page_title, registered_pages
+
+pytestmark = pytest.mark.browser
+
+
+def open_app(page, server, query: str = ""):
+    page.goto(f"{server.url}/{query}")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stMetric"]')
+
+
+def metric_values(page) -> dict[str, str]:
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    return dict(zip([label.strip() for label in labels], values, strict=True))
+
+
+def test_overview_shows_the_headline_numbers_and_a_chart(page, server):
+    open_app(page, server)
+    assert metric_values(page) == {
+        "Programs": "6",
+        "Partner towns": "5",
+        "Participants listed": "27",
+        "Nationalities": "15",
+        "Person-days in towns": "152",
+        "Outcomes made": "6",
+    }
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".main-svg").first.wait_for()
+    assert chart.locator("g.point, .bars path").count() >= 5  # one bar per town
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "overview-en")
+
+
+def test_overview_in_japanese(page, server):
+    open_app(page, server, "?lang=ja")
+    assert metric_values(page)["滞在人日"] == "152"
+    page.get_by_text("参加者が最も多かったのは遠野市").first.wait_for()
+    screenshot(page, "overview-ja")
+
+
+def test_the_town_filter_travels_in_the_url(page, server):
+    open_app(page, server, "?town=tono")
+    assert metric_values(page)["Participants listed"] == "11"
+    assert "town=tono" in page.url
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_page_opens_from_the_navigation(page, server, lang):
+    open_app(page, server, f"?lang={lang}")
+    pages = registered_pages()
+    for name in pages:
+        if len(pages) > 1:  # Streamlit shows no navigation for a single page
+            title = page_title(name, lang)
+            page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+            path = "/" if name == pages[0] else f"/{name.removesuffix('.py')}"
+            page.wait_for_url(lambda url, path=path: url.split("?")[0].endswith(path))
+        wait_for_app(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
+        screenshot(page, f"page-{name.removesuffix('.py')}-{lang}")

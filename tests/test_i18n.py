@@ -1,0 +1,128 @@
+"""Both catalogs complete; every key the code uses exists; names and dates localised."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboard import i18n
+from dashboard.i18n import catalogs, country_name, format_date, format_date_range, t
+
+from .conftest import ROOT
+
+CODE = [
+    *sorted((ROOT / "dashboard").rglob("*.py")),
+    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted(ROOT.glob("*.py")),
+]
+KEY_CALL = re.compile(r"""\b(?:t|tr|_t|ctx\.t)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
+
+
+def test_english_and_japanese_have_the_same_keys():
+    cat = catalogs()
+    assert sorted(set(cat["en"]) ^ set(cat["ja"])) == []
+
+
+def test_no_japanese_text_is_left_in_english():
+    cat = catalogs()
+    untranslated = [
+        key
+        for key, text in cat["ja"].items()
+        if text == cat["en"][key] and len(re.findall(r"[A-Za-z]{3,}", text)) >= 3
+    ]
+    assert untranslated == []
+
+
+def test_placeholders_match_between_languages():
+    cat = catalogs()
+    fields = re.compile(r"{(\w+)}")
+    mismatched = [
+        key
+        for key in cat["en"]
+        if sorted(set(fields.findall(cat["en"][key])))
+        != sorted(set(fields.findall(cat["ja"][key])))
+    ]
+    assert mismatched == []
+
+
+def test_every_key_used_in_the_code_exists():
+    cat = catalogs()
+    used = {(path.name, key) for path in CODE for key in KEY_CALL.findall(path.read_text())}
+    assert used, "the scan found no keys: the pattern is wrong"
+    missing = sorted((name, key) for name, key in used if key not in cat["en"])
+    assert missing == []
+
+
+def test_every_page_has_a_title_in_both_languages():
+    tree = ast.parse((ROOT / "streamlit_app.py").read_text())
+    pages = [
+        node.elts[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Tuple)
+        and node.elts
+        and isinstance(node.elts[0], ast.Constant)
+        and str(node.elts[0].value).endswith(".py")
+    ]
+    assert "overview.py" in pages
+    for name in pages:
+        assert (ROOT / "pages" / name).is_file(), name
+        key = f"nav.{Path(name).stem}"
+        assert key in catalogs()["en"] and key in catalogs()["ja"], key
+
+
+def test_every_problem_code_has_messages_in_both_languages():
+    source = (ROOT / "dashboard" / "data.py").read_text() + (
+        ROOT / "dashboard" / "problems.py"
+    ).read_text()
+    codes = set(re.findall(r'Problem\([^)]*?"([a-z_]+)"', source, re.S))
+    codes |= set(re.findall(r'"([a-z_]+)"', source.split("_PANDERA_CODES")[1].split("def ")[0]))
+    codes |= {"unknown_country_suggest", "unknown_language", "unknown_country"}
+    cat = catalogs()
+    for code in codes:
+        if f"problem.{code}" in cat["en"]:
+            assert f"fix.{code}" in cat["en"], code
+    assert {"empty_file", "binary_file", "encoding", "duplicate_id", "outside_japan"} <= {
+        key.split(".", 1)[1] for key in cat["en"] if key.startswith("problem.")
+    }
+
+
+def test_unknown_key_falls_back_to_the_key_not_a_crash():
+    assert t("no.such.key", "ja") == "no.such.key"
+
+
+def test_unknown_language_falls_back_to_english():
+    assert t("nav.overview", "fr") == t("nav.overview", "en")
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "name"),
+    [
+        ("TW", "en", "Taiwan"),
+        ("TW", "ja", "台湾"),
+        ("GB", "ja", "イギリス"),
+        ("TH", "ja", "タイ"),
+        ("US", "en", "United States"),
+        ("", "en", "Unknown nationality"),
+        ("", "ja", "国籍不明"),
+    ],
+)
+def test_country_names_come_from_cldr(code, lang, name):
+    assert country_name(code, lang) == name
+
+
+def test_dates_in_each_locale():
+    day = dt.date(2017, 9, 6)
+    assert format_date(day, "en") == "Sep 6, 2017"
+    assert format_date(day, "ja") == "2017年9月6日"
+    assert format_date(None, "ja") == "日付不明"
+    assert format_date_range(day, dt.date(2017, 9, 9), "ja") == "2017年9月6日～9日"
+    assert format_date_range(None, None, "en") == "date unknown"
+
+
+def test_town_names_follow_the_language(dataset):
+    tono = dataset.regions.set_index("region_id").loc["tono"].to_dict()
+    assert (i18n.town_name(tono, "en"), i18n.town_name(tono, "ja")) == ("Tono", "遠野市")
