@@ -244,9 +244,13 @@ def _parse_cell(value: str, kind: str, codes) -> tuple[object, str, tuple]:
             number = float(value.replace(",", ""))
         except ValueError:
             return None, "invalid_number", ()
+        if number != number or number in (float("inf"), float("-inf")):  # nan, inf
+            return None, "invalid_number", ()
         if kind == "int":
             if not number.is_integer():
                 return None, "not_whole_number", ()
+            if abs(number) >= 2**63:  # beyond what an Int64 column holds
+                return None, "number_too_large", ()
             return int(number), "", ()
         return number, "", ()
     if kind == "bool":

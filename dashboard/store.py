@@ -65,7 +65,7 @@ class Version:
 # --- serialising a frame in the contract's format --------------------------------------------
 
 
-def _cell(value: object, kind: str) -> str:
+def cell_text(value: object, kind: str) -> str:
     """One value as the contract writes it: ISO dates, true/false, empty for unknown."""
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
@@ -106,7 +106,9 @@ def to_csv_bytes(table: str, frame: pd.DataFrame, columns: list[str] | None = No
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(order)
     for record in frame[order].itertuples(index=False, name=None):
-        writer.writerow([_cell(v, kinds.get(c, "str")) for v, c in zip(record, order, strict=True)])
+        writer.writerow(
+            [cell_text(v, kinds.get(c, "str")) for v, c in zip(record, order, strict=True)]
+        )
     return out.getvalue().encode("utf-8")
 
 

@@ -1,0 +1,432 @@
+"""Uploaded sheets: which table each file is, size and row limits, checks, diffs, templates.
+
+Pure functions, no Streamlit. The Data page reads the uploader, calls ``check_uploads`` and
+``diff_table``, and hands the typed frames to ``dashboard.store.save_tables``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import schema
+from dashboard.data import (
+    XLSX_MAGIC,
+    cross_table_problems,
+    parse_table,
+    read_table,
+    table_path,
+)
+from dashboard.problems import Problem, errors
+from dashboard.store import cell_text
+
+DEFAULT_MAX_UPLOAD_MB = 20.0
+DEFAULT_MAX_ROWS = 200_000
+MB = 1024 * 1024
+
+# File names staff may use, besides the table's own name (regions.csv, programs.xlsx, ...).
+# Matched on the first word of the file name, so "参加者_2025.xlsx" and "programs (1).csv" work.
+TABLE_NAMES_JA: dict[str, str] = {
+    "地域": "regions",
+    "町": "regions",
+    "プログラム": "programs",
+    "参加者": "participants",
+    "参加記録": "participations",
+    "参加": "participations",
+    "推薦文": "testimonials",
+    "体験談": "testimonials",
+    "成果": "outcomes",
+}
+
+# What identifies a row of each table, for the preview of changes.
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "regions": ("region_id",),
+    "programs": ("program_id",),
+    "participants": ("participant_id",),
+    "participations": ("participant_id", "program_id"),
+    "testimonials": ("testimonial_id",),
+    "outcomes": ("outcome_id",),
+}
+
+# The row each template shows as its example: a real row of the current data (the first row
+# when this one is gone), so a template uploaded unchanged adds nothing that is not true.
+EXAMPLE_IDS: dict[str, tuple[str, ...]] = {
+    "regions": ("tono",),
+    "programs": ("tono-2017-09",),
+    "participants": ("trinh-doan",),
+    "participations": ("trinh-doan", "tono-2017-09"),
+    "testimonials": ("trinh-doan",),
+    "outcomes": ("tono-online-reviews",),
+}
+
+
+def max_upload_bytes() -> int:
+    """The largest upload accepted: ``DASHBOARD_MAX_UPLOAD_MB`` megabytes (default 20)."""
+    try:
+        mb = float(os.environ.get("DASHBOARD_MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB)
+    except ValueError:
+        mb = DEFAULT_MAX_UPLOAD_MB
+    return int(mb * MB)
+
+
+def max_rows() -> int:
+    """The most data rows accepted in one file: ``DASHBOARD_MAX_UPLOAD_ROWS`` (default 200,000)."""
+    try:
+        return int(os.environ.get("DASHBOARD_MAX_UPLOAD_ROWS") or DEFAULT_MAX_ROWS)
+    except ValueError:
+        return DEFAULT_MAX_ROWS
+
+
+# --- which table a file is ---------------------------------------------------------------
+
+
+def guess_table(file_name: str) -> str | None:
+    """The table a file's name says it holds (``programs.csv``, ``参加者_2025.xlsx``), or None."""
+    stem = unicodedata.normalize("NFKC", Path(file_name).stem).strip().lower()
+    words = [w for w in re.split(r"[\s_\-.()\[\]（）]+", stem) if w]
+    for candidate in (stem, *words[:1]):
+        if candidate in schema.TABLES:
+            return candidate
+        if candidate in TABLE_NAMES_JA:
+            return TABLE_NAMES_JA[candidate]
+    return None
+
+
+# --- limits, checked before anything is parsed ---------------------------------------------
+
+
+def count_rows(data: bytes) -> int:
+    """Data rows in a file, counted without parsing it: newlines in a CSV (an upper bound when
+    cells hold line breaks), the sheet's stated size in an .xlsx; minus the header row."""
+    if data.startswith(XLSX_MAGIC):
+        return _xlsx_rows(data)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    return max(lines - 1, 0)
+
+
+def _xlsx_rows(data: bytes) -> int:
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            sheet = book.worksheets[0]
+            return max((sheet.max_row or 0) - 1, 0)
+        finally:
+            book.close()
+    except Exception:  # a damaged file: read_table says what is wrong with it
+        return 0
+
+
+def check_limits(file: str, size: int, data: bytes | None = None) -> list[Problem]:
+    """Problems with the file's size (from the upload's size) and row count, before parsing."""
+    limit = max_upload_bytes()
+    if size > limit:
+        return [
+            Problem(
+                file,
+                None,
+                None,
+                "too_large",
+                params=(
+                    ("size", f"{size / 1024 / 1024:.1f}"),
+                    ("limit", f"{limit / 1024 / 1024:g}"),
+                ),
+            )
+        ]
+    if data is not None:
+        rows, most = count_rows(data), max_rows()
+        if rows > most:
+            return [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "too_many_rows",
+                    params=(("rows", f"{rows:,}"), ("limit", f"{most:,}")),
+                )
+            ]
+    return []
+
+
+# --- checking a set of uploads --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: its name, bytes, and the table it is for (None: not known)."""
+
+    name: str
+    data: bytes
+    table: str | None
+
+
+@dataclass
+class CheckResult:
+    """What checking the uploads found.
+
+    ``tables`` holds the typed frame of each uploaded table that could be read (indexed by
+    spreadsheet row), ``files`` the file each came from, ``problems`` every problem (uploads
+    first, then rules across tables, then anything wrong in the folder's other tables).
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is something to save and no error blocks it."""
+        return bool(self.tables) and not errors(self.problems)
+
+
+def read_upload(upload: Upload) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Limits, then reading and typing one file; never raises for bad bytes."""
+    if upload.table not in schema.TABLES:
+        return None, [Problem(upload.name, None, None, "unknown_table")]
+    problems = check_limits(upload.name, len(upload.data), upload.data)
+    if problems:
+        return None, problems
+    raw, problems = read_table(upload.name, upload.data)
+    if raw is None:
+        return None, problems
+    typed, parse_problems = parse_table(upload.table, upload.name, raw)
+    problems += parse_problems
+    if any(p.code == "missing_column" for p in parse_problems):
+        return None, problems
+    return typed, problems
+
+
+def current_tables(folder: str | Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """The folder's tables typed as the loader types them (indexed by spreadsheet row), and
+    the file each came from. Tables that cannot be read are left out."""
+    folder = Path(folder)
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    for table in schema.TABLES:
+        path = table_path(folder, table)
+        if path is None:
+            continue
+        raw, _ = read_table(path.name, path.read_bytes())
+        if raw is None:
+            continue
+        typed, problems = parse_table(table, path.name, raw)
+        if not any(p.code == "missing_column" for p in problems):
+            tables[table] = typed
+            files[table] = path.name
+    return tables, files
+
+
+def check_uploads(
+    uploads: Iterable[Upload],
+    current: Mapping[str, pd.DataFrame],
+    current_files: Mapping[str, str],
+    *,
+    on_step=None,
+) -> CheckResult:
+    """Every problem in the uploads, each on its own and together with the current tables.
+
+    ``on_step(i, n, name)`` is called before each file is read, for a progress bar.
+    """
+    uploads = list(uploads)
+    result = CheckResult()
+    seen: dict[str, str] = {}
+    for i, upload in enumerate(uploads):
+        if on_step is not None:
+            on_step(i, len(uploads), upload.name)
+        if upload.table in seen:
+            result.problems.append(
+                Problem(
+                    upload.name,
+                    None,
+                    None,
+                    "duplicate_table",
+                    params=(("other", seen[upload.table]),),
+                )
+            )
+            continue
+        typed, problems = read_upload(upload)
+        result.problems += problems
+        if upload.table in schema.TABLES:
+            seen[upload.table] = upload.name
+        if typed is not None:
+            result.tables[upload.table] = typed
+            result.files[upload.table] = upload.name
+            result.columns[upload.table] = list(typed.columns)
+    if result.tables:
+        combined = {**current, **result.tables}
+        files = {t: f"{t}.csv" for t in schema.TABLES}
+        files.update(current_files)
+        files.update(result.files)
+        unread = [
+            u.table for u in uploads if u.table in schema.TABLES and u.table not in result.tables
+        ]
+        for table in unread:  # a file that could not be read: do not check others against it
+            combined.pop(table, None)
+        result.problems += cross_table_problems(combined, files)
+    return result
+
+
+# --- what changes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableDiff:
+    """Rows added, removed and changed between two versions of a table, matched by key.
+
+    ``changed`` is long: one row per changed cell, with the key, the column, old and new value.
+    """
+
+    table: str
+    key: tuple[str, ...]
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    changed: pd.DataFrame
+
+    @property
+    def changed_rows(self) -> int:
+        """How many rows have at least one changed cell."""
+        return 0 if self.changed.empty else len(self.changed.drop_duplicates(list(self.key)))
+
+    @property
+    def empty(self) -> bool:
+        return self.added.empty and self.removed.empty and self.changed.empty
+
+
+def _text(value: object) -> str:
+    """A cell as the CSV writes it, so that 3, 3.0 and "3" compare equal in a diff."""
+    return cell_text(value, "str")
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: [_text(v) for v in frame[c]] for c in frame.columns}, index=frame.index, dtype=object
+    )
+
+
+def diff_table(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> TableDiff:
+    """What saving ``new`` over ``old`` changes, row by row, keyed by the table's id."""
+    key = TABLE_KEYS[table]
+    new_text = _as_text(new).reset_index(drop=True)
+    old_text = (
+        _as_text(old).reset_index(drop=True)
+        if old is not None
+        else pd.DataFrame(columns=list(new.columns), dtype=object)
+    )
+    columns = list(new_text.columns) + [c for c in old_text.columns if c not in new_text.columns]
+    for frame in (new_text, old_text):
+        for c in columns:
+            if c not in frame.columns:
+                frame[c] = ""
+    new_text = new_text[columns].drop_duplicates(list(key)).set_index(list(key), drop=False)
+    old_text = old_text[columns].drop_duplicates(list(key)).set_index(list(key), drop=False)
+    added = new_text.loc[~new_text.index.isin(old_text.index)].reset_index(drop=True)
+    removed = old_text.loc[~old_text.index.isin(new_text.index)].reset_index(drop=True)
+    both = new_text.index[new_text.index.isin(old_text.index)]
+    records = []
+    for ident in both:
+        before, after = old_text.loc[ident], new_text.loc[ident]
+        for column in columns:
+            if column in key or before[column] == after[column]:
+                continue
+            records.append(
+                {
+                    **{k: before[k] for k in key},
+                    "column": column,
+                    "old": before[column],
+                    "new": after[column],
+                }
+            )
+    changed = pd.DataFrame(records, columns=[*key, "column", "old", "new"], dtype=object)
+    return TableDiff(table, key, added, removed, changed)
+
+
+# --- templates and downloads --------------------------------------------------------------------
+
+
+def template_columns(table: str) -> list[str]:
+    """The contract's columns for ``table``, then the optional ones the app uses."""
+    columns = schema.required_columns(table)
+    return columns + [c for c in schema.OPTIONAL.get(table, {}) if c not in columns]
+
+
+def headers_ja() -> dict[str, str]:
+    """Contract column name -> its Japanese header (the inverse of HEADER_ALIASES_JA)."""
+    return {column: ja for ja, column in schema.HEADER_ALIASES_JA.items()}
+
+
+def example_row(table: str, current: pd.DataFrame | None) -> dict[str, str]:
+    """The example row for ``table``'s template, taken from the current data (or empty)."""
+    if current is None or current.empty:
+        return {}
+    key = list(TABLE_KEYS[table])
+    if set(key) <= set(current.columns):
+        match = current[(current[key].astype(str) == list(EXAMPLE_IDS[table])).all(axis=1)]
+        row = match.iloc[0] if len(match) else current.iloc[0]
+    else:
+        row = current.iloc[0]
+    return {c: _text(v) for c, v in row.items()}
+
+
+def template_frame(
+    table: str, lang: str = "en", current: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """An empty sheet for ``table`` with one example row from ``current``; Japanese headers
+    when ``lang`` is ja."""
+    columns = template_columns(table)
+    example = example_row(table, current)
+    rows = [[example.get(c, "") for c in columns]] if example else []
+    if lang == "ja":
+        ja = headers_ja()
+        columns = [ja.get(c, c) for c in columns]
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def template_bytes(
+    table: str, fmt: str, lang: str = "en", current: pd.DataFrame | None = None
+) -> bytes:
+    """The template as ``csv`` (UTF-8 with BOM, so Excel opens Japanese text) or ``xlsx``."""
+    frame = template_frame(table, lang, current)
+    if fmt == "csv":
+        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=table)
+    return out.getvalue()
+
+
+def zip_tables(folder: str | Path) -> bytes:
+    """Every current table file of ``folder`` in one zip."""
+    folder = Path(folder)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table in schema.TABLES:
+            path = table_path(folder, table)
+            if path is not None:
+                archive.write(path, arcname=path.name)
+    return out.getvalue()
+
+
+def header_mapping() -> pd.DataFrame:
+    """The Japanese headers accepted for each column, as a table for the page."""
+    rows = [{"ja": ja, "column": column} for ja, column in schema.HEADER_ALIASES_JA.items()]
+    return pd.DataFrame(rows)
+
+
+def file_name_mapping() -> pd.DataFrame:
+    """The file names recognised for each table, as a table for the page."""
+    rows = []
+    for table in schema.TABLES:
+        names = [f"{table}.csv", f"{table}.xlsx"]
+        names += [f"{ja}.csv / {ja}.xlsx" for ja, t in TABLE_NAMES_JA.items() if t == table]
+        rows.append({"table": table, "names": ", ".join(names)})
+    return pd.DataFrame(rows)
