@@ -61,4 +61,259 @@ def participants_by_town(
             )
         )
     fig.update_yaxes(title=None)
+    fig.update_xaxes(
+        rangemode="tozero", tickformat="d", dtick=1 if table["listed"].max() <= 12 else None
+    )
+    return style(fig, title)
+
+
+# --- nationalities and timeline pages -------------------------------------------------------
+
+
+def export_config(filename: str) -> dict:
+    """``st.plotly_chart`` config: PNG export from the toolbar at projector size (1280x720),
+    saved as ``filename``.png."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": filename,
+            "width": 1280,
+            "height": 720,
+            "scale": 1,
+        },
+    }
+
+
+def nationality_bars(view: pd.DataFrame, *, title: str, labels: dict[str, str]) -> go.Figure:
+    """Horizontal bars of people per nationality, in ``view``'s order from the top, coloured by
+    world region (unknown nationality in grey), each labelled "count (share %)".
+
+    ``view``: country, people, share, world_region (M49 code), region (its name), text.
+    ``labels``: people, country.
+    """
+    from dashboard.palette import world_region_colours
+
+    colours = {
+        row["region"]: world_region_colours().get(row["world_region"], NEUTRAL)
+        for row in view.to_dict("records")
+    }
+    fig = px.bar(
+        view,
+        x="people",
+        y="country",
+        orientation="h",
+        color="region",
+        color_discrete_map=colours,
+        text="text",
+        labels={"people": labels["people"], "country": labels["country"], "region": ""},
+        custom_data=["share"],
+        category_orders={"country": list(view["country"]), "region": list(dict.fromkeys(colours))},
+    )
+    fig.update_traces(
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x} (%{customdata[0]}%)<extra></extra>",
+    )
+    fig.update_yaxes(title=None, autorange="reversed")
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_layout(
+        height=max(360, 34 * len(view) + 140),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+    )
+    style(fig, title)
+    fig.update_layout(margin={"t": 100})
+    return fig
+
+
+def town_nationality_treemap(
+    view: pd.DataFrame, *, title: str, colours: dict[str, str]
+) -> go.Figure:
+    """A treemap of towns, each split into the nationalities of the people who came.
+
+    ``view``: region_id, town, nationality (``""`` unknown), country, people. A town's box is
+    its people added over nationalities; unknown nationality is a grey box of its own.
+    ``colours``: ``{region_id: colour}``.
+    """
+    from dashboard.palette import UNKNOWN_COLOUR
+
+    towns = view.groupby("region_id", sort=False).agg(
+        town=("town", "first"), people=("people", "sum")
+    )
+    ids = [
+        *towns.index,
+        *(
+            f"{r}/{n or 'unknown'}"
+            for r, n in zip(view["region_id"], view["nationality"], strict=True)
+        ),
+    ]
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids,
+            labels=[*towns["town"], *view["country"]],
+            parents=[*([""] * len(towns)), *view["region_id"]],
+            values=[*towns["people"], *view["people"]],
+            branchvalues="total",
+            marker={
+                "colors": [
+                    *(colours.get(r, NEUTRAL) for r in towns.index),
+                    *(
+                        UNKNOWN_COLOUR if not n else colours.get(r, NEUTRAL)
+                        for r, n in zip(view["region_id"], view["nationality"], strict=True)
+                    ),
+                ]
+            },
+            textinfo="label+value",
+            hovertemplate="%{label}: %{value}<extra>%{parent}</extra>",
+            tiling={"pad": 2},
+            pathbar={"visible": False},
+        )
+    )
+    fig.update_layout(height=520)
+    return style(fig, title)
+
+
+def world_region_bars(view: pd.DataFrame, *, title: str, labels: dict[str, str]) -> go.Figure:
+    """Bars of people per world region (unknown nationality last, in grey), each labelled
+    "count (share %)"; the hover adds the number of countries.
+
+    ``view``: world_region, region, people, nationalities, share, text. ``labels``: people.
+    """
+    from dashboard.palette import world_region_colours
+
+    fig = go.Figure(
+        go.Bar(
+            x=view["region"],
+            y=view["people"],
+            text=view["text"],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[world_region_colours().get(c, NEUTRAL) for c in view["world_region"]],
+            customdata=view[["nationalities", "share"]].to_numpy(),
+            hovertemplate="%{x}: %{y} (%{customdata[1]}%)<br>"
+            + labels["nationalities"]
+            + ": %{customdata[0]}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title=labels["people"], rangemode="tozero")
+    fig.update_layout(height=400, showlegend=False)
+    return style(fig, title)
+
+
+def diversity_bars(
+    view: pd.DataFrame, *, title: str, labels: dict[str, str], colours: dict[str, str]
+) -> go.Figure:
+    """Distinct known nationalities per program, coloured by town, each bar labelled with its
+    evenness (J, "–" where undefined).
+
+    ``view``: program (label), region_id, nationalities, listed, unknown_nationality,
+    evenness_text. ``labels``: nationalities, listed, unknown, evenness.
+    """
+    fig = go.Figure(
+        go.Bar(
+            x=view["nationalities"],
+            y=view["program"],
+            orientation="h",
+            text=view["evenness_text"],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[colours.get(r, NEUTRAL) for r in view["region_id"]],
+            customdata=view[["listed", "unknown_nationality", "evenness_text"]].to_numpy(),
+            hovertemplate="%{y}<br>"
+            + labels["nationalities"]
+            + ": %{x}<br>"
+            + labels["listed"]
+            + ": %{customdata[0]}<br>"
+            + labels["unknown"]
+            + ": %{customdata[1]}<br>"
+            + labels["evenness"]
+            + ": %{customdata[2]}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title=labels["nationalities"], rangemode="tozero", dtick=1)
+    fig.update_layout(height=max(320, 48 * len(view) + 140), showlegend=False)
+    return style(fig, title)
+
+
+def program_gantt(
+    view: pd.DataFrame, *, title: str, labels: dict[str, str], colours: dict[str, str]
+) -> go.Figure:
+    """A Gantt of dated programs, one row per town, coloured by kind.
+
+    ``view``: program_id, town, kind_label, start_date, finish (the day after the last),
+    dates, days, listed, countries_text. ``colours``: ``{kind_label: colour}``. The hover gives
+    the dates, days, participants and nationalities. ``labels``: town, days, participants,
+    nationalities.
+    """
+    fig = px.timeline(
+        view,
+        x_start="start_date",
+        x_end="finish",
+        y="town",
+        color="kind_label",
+        color_discrete_map=colours,
+        custom_data=["program_id", "dates", "days", "listed", "countries_text"],
+        category_orders={"town": list(dict.fromkeys(view["town"]))},
+        labels={"kind_label": "", "town": labels["town"]},
+    )
+    fig.update_traces(
+        hovertemplate="<b>%{y}</b><br>%{customdata[1]}<br>"
+        + labels["days"]
+        + ": %{customdata[2]}<br>"
+        + labels["participants"]
+        + ": %{customdata[3]}<br>"
+        + labels["nationalities"]
+        + ": %{customdata[4]}<extra></extra>",
+        marker_line_width=0,
+    )
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_layout(
+        height=max(300, 60 * view["town"].nunique() + 160),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        bargap=0.35,
+    )
+    style(fig, title)
+    fig.update_layout(margin={"t": 100})
+    return fig
+
+
+def cumulative_lines(view: pd.DataFrame, *, title: str, labels: dict[str, str]) -> go.Figure:
+    """Three stacked step lines over time: participants, nationalities and person-days so far.
+
+    ``view``: date, program (label), participants, nationalities, person_days.
+    ``labels``: participants, nationalities, person_days.
+    """
+    from plotly.subplots import make_subplots
+
+    from dashboard.palette import MEASURE_COLOUR
+
+    measures = ["participants", "nationalities", "person_days"]
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.09,
+        subplot_titles=[labels[m] for m in measures],
+    )
+    for row, measure in enumerate(measures, start=1):
+        fig.add_trace(
+            go.Scatter(
+                x=view["date"],
+                y=view[measure],
+                mode="lines+markers+text",
+                line={"shape": "hv", "color": MEASURE_COLOUR, "width": 3},
+                text=view[measure],
+                textposition="top left",
+                cliponaxis=False,
+                customdata=view[["program"]].to_numpy(),
+                name=labels[measure],
+                hovertemplate="%{customdata[0]}<br>" + labels[measure] + ": %{y}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        fig.update_yaxes(rangemode="tozero", row=row, col=1)
+    fig.update_layout(height=620, showlegend=False)
+    fig.update_annotations(xanchor="left", x=0, font={"size": 14})
     return style(fig, title)

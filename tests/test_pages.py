@@ -97,3 +97,15 @@ def test_broken_data_shows_the_problems_not_a_traceback(data_copy, monkeypatch):
     assert "could not be loaded" in at.error[0].value
     table = at.dataframe[0].value
     assert list(table["Row"]) == [4] and list(table["Column"]) == ["start_date"]
+
+
+def test_data_broken_while_running_keeps_the_last_good_data(data_copy, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_copy))
+    at = app_test().run()
+    assert {m.label: m.value for m in at.metric}["Programs"] == "6"
+    programs = data_copy / "programs.csv"
+    programs.write_text(programs.read_text().replace("team,", "camp,", 1), encoding="utf-8")
+    at.run()
+    assert not at.exception
+    assert "last good data" in at.warning[0].value
+    assert {m.label: m.value for m in at.metric}["Programs"] == "6"
