@@ -10,6 +10,8 @@ HERE = Path(__file__).parent
 # (file in pages/, icon); a page's title is t("nav.<file stem>")
 PAGES = [
     ("overview.py", ":material/dashboard:"),
+    ("nationalities.py", ":material/public:"),
+    ("timeline.py", ":material/timeline:"),
 ]
 
 st.set_page_config(page_icon="🌏", layout="wide")

@@ -28,3 +28,21 @@ def town_colours(region_ids: list[str] | tuple[str, ...]) -> dict[str, str]:
     """
     ordered = sorted(set(region_ids))
     return {rid: TOWN_COLOURS[i % len(TOWN_COLOURS)] for i, rid in enumerate(ordered)}
+
+
+# World regions (UN M49 continent codes, as named by CLDR): one colour each on every page.
+WORLD_REGION_COLOURS = {
+    "142": "#E69F00",  # Asia
+    "150": "#56B4E9",  # Europe
+    "019": "#CC79A7",  # Americas
+    "002": "#009E73",  # Africa
+    "009": "#0072B2",  # Oceania
+    "AQ": "#D55E00",  # Antarctica
+}
+# A single colour for bars that are one measure (not one town, kind or region).
+MEASURE_COLOUR = "#0072B2"
+
+
+def world_region_colours() -> dict[str, str]:
+    """``{M49 code: colour}`` for world regions, with ``""`` (unknown) in the unknown grey."""
+    return {**WORLD_REGION_COLOURS, "": UNKNOWN_COLOUR}

@@ -1,0 +1,296 @@
+"""When programs ran and what they added up to: pure tables for the timeline page.
+
+A program's *days* are calendar days, first and last included; *person-days* are days times the
+people listed. A program whose dates the source does not give is never placed in time: it is
+listed by ``undated_programs`` and left out of every dated table, so nothing here invents a date.
+
+Periods are calendar years, or meteorological seasons of the northern hemisphere: spring is
+March to May, summer June to August, autumn September to November, and winter December to
+February, named by the year of its December ("winter 2017" is December 2017 to February 2018).
+A program that spans two periods counts in both, and its person-days are split by the days it
+ran in each, so person-days add up over periods while program counts may not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from dashboard.breakdowns import person_label
+from dashboard.data import Dataset
+from dashboard.i18n import country_name, format_date_range, t, town_name
+from dashboard.metrics import program_table
+
+SEASONS = ("spring", "summer", "autumn", "winter")
+ONE_DAY = pd.Timedelta(days=1)
+
+
+def _people(ds: Dataset) -> pd.DataFrame:
+    """participations joined with the participants' nationality."""
+    return ds.participations.merge(
+        ds.participants[["participant_id", "nationality"]], on="participant_id", how="left"
+    )
+
+
+def _with_countries(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
+    people = _people(ds).dropna(subset=["nationality"])
+    codes = people.groupby("program_id")["nationality"].agg(lambda s: sorted(set(s)))
+    table = table.copy()
+    table["countries"] = [codes.get(pid, []) for pid in table["program_id"]]
+    return table
+
+
+GANTT_COLUMNS = [
+    "program_id",
+    "region_id",
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "days",
+    "listed",
+    "reported",
+    "nationalities",
+    "unknown_nationality",
+    "person_days",
+]
+
+
+def gantt_table(ds: Dataset) -> pd.DataFrame:
+    """Programs with known dates, in date order.
+
+    Columns: those of ``metrics.program_table`` (program_id, region_id, title, kind, start_date,
+    end_date, days, listed, reported, nationalities, unknown_nationality, person_days), plus
+    finish (the day after end_date, where a bar drawn to midnight ends so that the last day is
+    included) and countries (sorted known codes).
+    """
+    table = program_table(ds)
+    dated = table[table["start_date"].notna() & table["end_date"].notna()][GANTT_COLUMNS]
+    dated = dated.sort_values(["start_date", "program_id"]).reset_index(drop=True)
+    dated["finish"] = dated["end_date"] + ONE_DAY
+    return _with_countries(ds, dated)
+
+
+def undated_programs(ds: Dataset) -> pd.DataFrame:
+    """Programs whose start or end date the source does not give (never placed in time).
+
+    Columns: program_id, region_id, title, kind, listed, reported, nationalities,
+    unknown_nationality, countries.
+    """
+    table = program_table(ds)
+    undated = table[table["start_date"].isna() | table["end_date"].isna()]
+    columns = ["program_id", "region_id", "title", "kind", "listed", "reported", "nationalities"]
+    undated = undated[[*columns, "unknown_nationality"]].sort_values("program_id")
+    return _with_countries(ds, undated.reset_index(drop=True))
+
+
+def cumulative_table(ds: Dataset) -> pd.DataFrame:
+    """Running totals as dated programs start, in date order.
+
+    One row per dated program: date (its start), program_id, region_id, participants (distinct
+    people in the programs so far), nationalities (distinct known), person_days (sum so far).
+    People in undated programs only are in none of these.
+    """
+    dated = gantt_table(ds)
+    people = _people(ds)
+    rows, seen, nations, days = [], set(), set(), 0
+    for program in dated.itertuples():
+        here = people[people["program_id"] == program.program_id]
+        seen |= set(here["participant_id"])
+        nations |= set(here["nationality"].dropna())
+        days += int(program.person_days)
+        rows.append(
+            {
+                "date": program.start_date,
+                "program_id": program.program_id,
+                "region_id": program.region_id,
+                "participants": len(seen),
+                "nationalities": len(nations),
+                "person_days": days,
+            }
+        )
+    columns = ["date", "program_id", "region_id", "participants", "nationalities", "person_days"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+def season_of(day: dt.date | pd.Timestamp) -> tuple[int, str]:
+    """``(year, season)`` of a day; December belongs to the winter of its own year."""
+    month = day.month
+    if month == 12:
+        return day.year, "winter"
+    if month <= 2:
+        return day.year - 1, "winter"
+    return day.year, SEASONS[(month - 3) // 3]
+
+
+def _season_bounds(year: int, season: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    first_month = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}[season]
+    start = pd.Timestamp(year, first_month, 1)
+    return start, start + pd.DateOffset(months=3) - ONE_DAY
+
+
+def _periods(first: pd.Timestamp, last: pd.Timestamp, by: str):
+    """``(period, start, end)`` for every period from the one holding ``first`` to ``last``."""
+    if by == "year":
+        for year in range(first.year, last.year + 1):
+            yield year, pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+        return
+    year, season = season_of(first)
+    end_year, end_season = season_of(last)
+    while (year, SEASONS.index(season)) <= (end_year, SEASONS.index(end_season)):
+        start, end = _season_bounds(year, season)
+        yield f"{year}-{season}", start, end
+        index = SEASONS.index(season) + 1
+        year, season = (year + index // 4, SEASONS[index % 4])
+
+
+def period_table(ds: Dataset, by: str = "year") -> pd.DataFrame:
+    """Per year (``by="year"``) or season (``by="season"``), from the first dated program to the
+    last, empty periods included.
+
+    Columns: period (the year, or ``"2017-autumn"``), start, end, programs (running in it),
+    participants (distinct people in those programs), nationalities (distinct known),
+    unknown_nationality (people), person_days (days in the period times people listed).
+    """
+    if by not in ("year", "season"):
+        raise ValueError(f"by must be 'year' or 'season', not {by!r}")
+    columns = [
+        "period",
+        "start",
+        "end",
+        "programs",
+        "participants",
+        "nationalities",
+        "unknown_nationality",
+        "person_days",
+    ]
+    dated = gantt_table(ds)
+    if dated.empty:
+        return pd.DataFrame(columns=columns)
+    people = _people(ds)
+    rows = []
+    for period, start, end in _periods(dated["start_date"].min(), dated["end_date"].max(), by):
+        lo = dated["start_date"].clip(lower=start)
+        hi = dated["end_date"].clip(upper=end)
+        overlap = ((hi - lo).dt.days + 1).clip(lower=0)
+        running = dated[overlap > 0]
+        here = people[people["program_id"].isin(set(running["program_id"]))]
+        unknown = here[here["nationality"].isna()]["participant_id"].nunique()
+        rows.append(
+            {
+                "period": period,
+                "start": start,
+                "end": end,
+                "programs": len(running),
+                "participants": here["participant_id"].nunique(),
+                "nationalities": here["nationality"].dropna().nunique(),
+                "unknown_nationality": unknown,
+                "person_days": int((overlap * dated["listed"]).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def period_label(period: int | str, lang: str) -> str:
+    """``2017`` -> "2017" / "2017年"; ``"2017-winter"`` -> "Winter 2017–18" / "2017–18年 冬"."""
+    if isinstance(period, str) and "-" in period:
+        year, season = period.split("-", 1)
+        year = int(year)
+        if season == "winter":
+            return t("timeline.season.winter", lang, year=year, next=f"{(year + 1) % 100:02d}")
+        return t(f"timeline.season.{season}", lang, year=year)
+    return t("timeline.year", lang, year=int(period))
+
+
+# --- one program -----------------------------------------------------------------------------
+
+
+def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
+    """What the detail panel shows for one program, or None when it is not in ``ds``.
+
+    Keys: program (its ``program_table`` row as a dict), town, dates (localised, "date unknown"
+    when the source gives none), people (labels: names only where ``public_consent`` allows),
+    countries (localised names, unknown last), outcomes (list of dicts: kind, language,
+    quantity, description), testimonials (list of dicts: label, text, language; text as is,
+    never markup), reported (the organisation's figure or None).
+    """
+    table = program_table(ds)
+    match = table[table["program_id"] == program_id]
+    if match.empty:
+        return None
+    program = match.iloc[0].to_dict()
+    region = ds.regions[ds.regions["region_id"] == program["region_id"]]
+    town = town_name(region.iloc[0].to_dict(), lang) if not region.empty else program["region_id"]
+    start, end = program["start_date"], program["end_date"]
+    dates = format_date_range(
+        None if pd.isna(start) else start.date(), None if pd.isna(end) else end.date(), lang
+    )
+    people = ds.participations[ds.participations["program_id"] == program_id].merge(
+        ds.participants, on="participant_id"
+    )
+    people = people.sort_values(["nationality", "participant_id"], na_position="last")
+    records = people.to_dict("records")
+    labels = [person_label(row, lang) for row in records]
+    names = {str(row.get("display_name") or "").strip() for row in records}
+    labels.sort(key=lambda label: label not in names)  # named people first, order kept
+    codes = sorted(set(people["nationality"].dropna()))
+    countries = [country_name(code, lang) for code in codes]
+    if people["nationality"].isna().any():
+        countries.append(country_name("", lang))
+    outcomes = ds.outcomes[ds.outcomes["program_id"] == program_id]
+    consent = ds.participants.set_index("participant_id")
+    texts = _testimonials_for(ds.testimonials, program_id)
+    testimonials = []
+    for row in texts.to_dict("records"):
+        person = (
+            consent.loc[row["participant_id"]].to_dict()
+            if row["participant_id"] in consent.index
+            else {}
+        )
+        testimonials.append(
+            {
+                "label": person_label(person, lang) if person else "",
+                "text": str(row["text"]),
+                "language": row.get("language"),
+            }
+        )
+    reported = program["reported"]
+    return {
+        "program": program,
+        "town": town,
+        "dates": dates,
+        "people": labels,
+        "countries": countries,
+        "outcomes": [
+            {key: (None if pd.isna(value) else value) for key, value in row.items()}
+            for row in outcomes[["kind", "language", "quantity", "description"]].to_dict("records")
+        ],
+        "testimonials": testimonials,
+        "reported": None if pd.isna(reported) else int(reported),
+    }
+
+
+def _testimonials_for(texts: pd.DataFrame, program_id: str) -> pd.DataFrame:
+    """Testimonials tied to the program, or naming it among ``related_program_ids``."""
+    tied = texts["program_id"] == program_id
+    if "related_program_ids" in texts.columns:
+        related = texts["related_program_ids"].fillna("").astype(str)
+        tied = tied | related.map(lambda ids: program_id in re.split(r"[;\s]+", ids))
+    return texts[tied.fillna(False)]
+
+
+def program_label(row: Mapping, lang: str) -> str:
+    """ "Tono · Sep 6 – 9, 2017" (the town and dates), for pickers and chart axes."""
+    start, end = row.get("start_date"), row.get("end_date")
+    dates = format_date_range(
+        None if start is None or pd.isna(start) else start.date(),
+        None if end is None or pd.isna(end) else end.date(),
+        lang,
+    )
+    return f"{row['town']} · {dates}"
