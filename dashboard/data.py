@@ -231,9 +231,12 @@ def _parse_cell(value: str, kind: str, codes) -> tuple[object, str, tuple]:
         match = DATE_RE.match(value)
         if match:
             try:
-                return pd.Timestamp(dt.date(*map(int, match.groups()))), "", ()
+                day = dt.date(*map(int, match.groups()))
             except ValueError:
                 return None, "impossible_date", ()
+            if not 1900 <= day.year < 2200:  # also keeps it inside a datetime64[ns] column
+                return None, "date_out_of_range", ()
+            return pd.Timestamp(day), "", ()
         slash = SLASH_DATE_RE.match(value)
         if slash:
             y, m, d = map(int, slash.groups())
