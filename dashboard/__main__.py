@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard validate DIR``."""
+"""Command line: ``python -m dashboard validate DIR``, ``python -m dashboard synth --out DIR``."""
 
 from __future__ import annotations
 
@@ -24,6 +24,26 @@ def validate(args: argparse.Namespace) -> int:
     return 1
 
 
+def write_synthetic(args: argparse.Namespace) -> int:
+    """Write a synthetic dataset and print each table's row count."""
+    from dashboard.synth import write_dataset
+
+    sizes = write_dataset(
+        args.out,
+        towns=args.towns,
+        participants=args.participants,
+        seed=args.seed,
+        participations=args.participations,
+        testimonials=args.testimonials,
+        programs=args.programs,
+        outcomes=args.outcomes,
+    )
+    print(f"synthetic (seed {args.seed}) -> {args.out}")
+    for name, count in vars(sizes).items():
+        print(f"{name}: {count}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -31,6 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("folder")
     check.add_argument("--lang", choices=("en", "ja"), default="en")
     check.set_defaults(run=validate)
+    synth = commands.add_parser("synth", help="write a reproducible synthetic dataset")
+    synth.add_argument("--out", required=True, help="folder to write the six CSV files into")
+    synth.add_argument("--towns", type=int, default=200)
+    synth.add_argument("--participants", type=int, default=10_000)
+    synth.add_argument("--participations", type=int, help="default: 1.5 per participant")
+    synth.add_argument("--testimonials", type=int, help="default: 0.2 per participant")
+    synth.add_argument("--programs", type=int, help="default: 3 per town")
+    synth.add_argument("--outcomes", type=int, help="default: 1 per program")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.set_defaults(run=write_synthetic)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
