@@ -12,6 +12,7 @@ PAGES = [
     ("overview.py", ":material/dashboard:"),
     ("nationalities.py", ":material/public:"),
     ("timeline.py", ":material/timeline:"),
+    ("data.py", ":material/upload_file:"),
 ]
 
 st.set_page_config(page_icon="🌏", layout="wide")

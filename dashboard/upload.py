@@ -25,6 +25,7 @@ from dashboard.data import (
     read_table,
     table_path,
 )
+from dashboard.i18n import t
 from dashboard.problems import Problem, errors
 from dashboard.store import cell_text
 
@@ -83,6 +84,19 @@ def max_rows() -> int:
         return int(os.environ.get("DASHBOARD_MAX_UPLOAD_ROWS") or DEFAULT_MAX_ROWS)
     except ValueError:
         return DEFAULT_MAX_ROWS
+
+
+def can_manage_data(ctx) -> bool:
+    """Whether the viewer of ``ctx`` may upload, save and restore data.
+
+    Everyone may until sign-in exists; point this at ``dashboard.access`` then (staff only).
+    """
+    return True
+
+
+def actor(ctx) -> str:
+    """Who is saving, for the version note (the signed-in user's name once sign-in exists)."""
+    return str(getattr(ctx, "user", "") or "")
 
 
 # --- which table a file is ---------------------------------------------------------------
@@ -167,6 +181,7 @@ class Upload:
     name: str
     data: bytes
     table: str | None
+    size: int | None = None  # the upload's size as the browser reported it; len(data) if None
 
 
 @dataclass
@@ -193,7 +208,8 @@ def read_upload(upload: Upload) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Limits, then reading and typing one file; never raises for bad bytes."""
     if upload.table not in schema.TABLES:
         return None, [Problem(upload.name, None, None, "unknown_table")]
-    problems = check_limits(upload.name, len(upload.data), upload.data)
+    size = len(upload.data) if upload.size is None else upload.size
+    problems = check_limits(upload.name, size, upload.data)
     if problems:
         return None, problems
     raw, problems = read_table(upload.name, upload.data)
@@ -430,3 +446,79 @@ def file_name_mapping() -> pd.DataFrame:
         names += [f"{ja}.csv / {ja}.xlsx" for ja, t in TABLE_NAMES_JA.items() if t == table]
         rows.append({"table": table, "names": ", ".join(names)})
     return pd.DataFrame(rows)
+
+
+# --- tables for the page, in the viewer's language ----------------------------------------------
+
+
+def table_list(tables, lang: str) -> str:
+    """Table names joined for a sentence: ``Programs, Participants``."""
+    sep = "、" if lang == "ja" else ", "
+    return sep.join(t(f"data.table.{name}", lang) for name in tables)
+
+
+def size_label(size: int) -> str:
+    """A file size for people: ``812 KB``, ``3.4 MB``."""
+    if size < MB:
+        return f"{max(size / 1024, 0.1):.1f} KB" if size < 10 * 1024 else f"{size // 1024} KB"
+    return f"{size / MB:.1f} MB"
+
+
+def problems_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
+    """Every problem as a row: file, row, column, value, what is wrong, how to fix it."""
+    rows = []
+    for problem in problems:
+        row = problem.as_dict(lang)
+        row["severity"] = t(f"data.severity.{problem.severity}", lang)
+        row["row"] = "" if problem.row is None else str(problem.row)
+        rows.append(row)
+    columns = ["file", "row", "column", "value", "problem", "fix", "severity"]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    return frame.rename(columns={c: t(f"problems.col.{c}", lang) for c in columns})
+
+
+def diff_frames(diff: TableDiff, lang: str) -> dict[str, pd.DataFrame]:
+    """The parts of a diff ready to show: added, changed (with old and new value), removed."""
+    changed = diff.changed.rename(
+        columns={
+            "column": t("data.diff.col.column", lang),
+            "old": t("data.diff.col.old", lang),
+            "new": t("data.diff.col.new", lang),
+        }
+    )
+    return {"added": diff.added, "changed": changed, "removed": diff.removed}
+
+
+def versions_frame(versions, lang: str) -> pd.DataFrame:
+    """The saved versions as a table: when, by whom, what the save replaced, and why."""
+    rows = [
+        {
+            t("data.versions.col.time", lang): v.time.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            t("data.versions.col.tables", lang): table_list(v.tables, lang),
+            t("data.versions.col.reason", lang): t(f"data.versions.reason.{v.reason}", lang),
+            t("data.versions.col.actor", lang): v.actor or t("common.unknown", lang),
+            t("data.versions.col.id", lang): v.id,
+        }
+        for v in versions
+    ]
+    return pd.DataFrame(rows, dtype=object)
+
+
+def file_names_frame(lang: str) -> pd.DataFrame:
+    """The file names recognised for each table."""
+    frame = file_name_mapping()
+    frame["table"] = [t(f"data.table.{name}", lang) for name in frame["table"]]
+    return frame.rename(
+        columns={
+            "table": t("data.mapping.col.table", lang),
+            "names": t("data.mapping.col.names", lang),
+        }
+    )
+
+
+def headers_frame(lang: str) -> pd.DataFrame:
+    """The Japanese headers accepted for each contract column."""
+    frame = header_mapping()
+    return frame.rename(
+        columns={"ja": t("data.mapping.col.ja", lang), "column": t("data.mapping.col.column", lang)}
+    )
