@@ -1,0 +1,686 @@
+"""A town's report: one self-contained HTML file for a council meeting, and a zip of its tables.
+
+The HTML embeds plotly.js once (no CDN), every chart inline, the map as a PNG drawn by kaleido
+(when the prefecture shapes and a browser are available), print styles for A4 pages, the date it
+was made and the data's source. It is built with jinja2 with autoescaping on, so text from the
+data (testimonials, descriptions) is always escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import os
+import zipfile
+from functools import lru_cache
+
+import pandas as pd
+import plotly.graph_objects as go
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
+
+from dashboard import town as towns
+from dashboard.data import Dataset
+from dashboard.i18n import (
+    country_name,
+    format_date,
+    format_date_range,
+    format_number,
+    language_name,
+    t,
+    town_name,
+)
+from dashboard.palette import NEUTRAL, UNKNOWN_COLOUR, town_colours
+
+CHROMIUM = "/usr/bin/chromium"
+REPORT_WIDTH = 700  # px: the width of a chart on an A4 page with 15 mm margins
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": False, "displayModeBar": False}
+
+TEMPLATE = """<!doctype html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Sosei Partners impact dashboard">
+<title>{{ title }}</title>
+<style>
+  :root { --ink: #1f2933; --muted: #5f6b7a; --line: #d9dee4; --accent: {{ colour }}; }
+  * { box-sizing: border-box; }
+  body { font-family: "Noto Sans JP", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo,
+         Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 760px; padding: 24px;
+         line-height: 1.55; font-size: 14px; }
+  header { border-bottom: 4px solid var(--accent); padding-bottom: 12px; margin-bottom: 16px; }
+  h1 { font-size: 26px; margin: 0 0 4px; }
+  h2 { font-size: 19px; margin: 28px 0 8px; border-left: 6px solid var(--accent);
+       padding-left: 8px; }
+  .names { font-size: 17px; color: var(--muted); margin: 0; }
+  .meta { font-size: 12px; color: var(--muted); margin: 6px 0 0; }
+  .top { display: flex; gap: 16px; align-items: flex-start; }
+  .top .map { flex: 0 0 260px; }
+  .top .map img { width: 260px; height: auto; border: 1px solid var(--line); }
+  .numbers { display: grid; grid-template-columns: repeat(2, 1fr); gap: 8px; flex: 1; }
+  .number { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+  .number .value { font-size: 28px; font-weight: 700; display: block; }
+  .number .label { font-size: 12px; color: var(--muted); }
+  table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0; }
+  th, td { border-bottom: 1px solid var(--line); padding: 5px 6px; text-align: left;
+           vertical-align: top; }
+  th { background: #f3f5f7; }
+  td.n, th.n { text-align: right; }
+  .note { font-size: 12.5px; color: var(--muted); margin: 4px 0; }
+  .chart { width: {{ width }}px; max-width: 100%; margin: 8px 0; }
+  blockquote { margin: 12px 0; padding: 8px 12px; border-left: 4px solid var(--accent);
+               background: #f8f9fb; }
+  blockquote .quote { font-size: 16px; font-weight: 600; margin: 0 0 4px; }
+  blockquote .by { font-size: 12.5px; color: var(--muted); margin: 0; }
+  details { font-size: 12.5px; }
+  details p { white-space: pre-line; }
+  footer { margin-top: 28px; border-top: 1px solid var(--line); padding-top: 8px;
+           font-size: 11.5px; color: var(--muted); }
+  @page { size: A4; margin: 15mm; }
+  @media print {
+    body { max-width: none; padding: 0; font-size: 11pt; }
+    section, blockquote, table, .chart, .top { break-inside: avoid; page-break-inside: avoid; }
+    h2 { break-after: avoid; page-break-after: avoid; }
+    details { display: block; }
+    details > summary { display: none; }
+    details:not([open]) > p { display: block; }
+    .screen-only { display: none; }
+    a { color: inherit; text-decoration: none; }
+  }
+</style>
+</head>
+<body>
+<header>
+  <h1>{{ title }}</h1>
+  <p class="names">{{ name_other }}{% if prefecture %} · {{ prefecture }}{% endif %}</p>
+  <p class="meta">{{ made }}{% if version %} · {{ version }}{% endif %}</p>
+  <p class="meta screen-only">{{ print_hint }}</p>
+</header>
+
+{% if empty %}
+<section id="empty"><h2>{{ empty_title }}</h2><p>{{ empty_body }}</p></section>
+{% else %}
+<section id="numbers">
+  <h2>{{ h_relationship }}</h2>
+  <p>{{ relationship_intro }}</p>
+  <div class="top">
+    {% if map_src %}<div class="map"><img src="{{ map_src }}" alt="{{ map_alt }}"></div>
+    {% elif map_html %}<div class="map">{{ map_html }}</div>{% endif %}
+    <div class="numbers">
+      {% for n in numbers %}
+      <div class="number" data-key="{{ n.key }}"><span class="value">{{ n.value }}</span>
+        <span class="label">{{ n.label }}</span></div>
+      {% endfor %}
+    </div>
+  </div>
+  {% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}
+</section>
+
+<section id="programs">
+  <h2>{{ h_programs }}</h2>
+  <table>
+    <thead><tr>{% for c in program_cols %}<th{% if loop.index > 3 %} class="n"{% endif %}>{{ c }}</th>{% endfor %}</tr></thead>
+    <tbody>
+    {% for row in program_rows %}<tr>{% for v in row %}<td{% if loop.index > 3 %} class="n"{% endif %}>{{ v }}</td>{% endfor %}</tr>
+    {% endfor %}
+    </tbody>
+  </table>
+</section>
+
+<section id="countries">
+  <h2>{{ h_countries }}</h2>
+  <div class="chart">{{ countries_chart }}</div>
+  <table>
+    <thead><tr><th>{{ col_country }}</th><th class="n">{{ col_people }}</th></tr></thead>
+    <tbody>
+    {% for c in countries %}<tr data-code="{{ c.code }}"><td>{{ c.name }}</td><td class="n">{{ c.people }}</td></tr>
+    {% endfor %}
+    </tbody>
+  </table>
+</section>
+
+<section id="outcomes">
+  <h2>{{ h_outcomes }}</h2>
+  {% if outcomes %}
+  <table>
+    <thead><tr><th>{{ col_outcome }}</th><th>{{ col_language }}</th><th class="n">{{ col_quantity }}</th><th>{{ col_description }}</th></tr></thead>
+    <tbody>
+    {% for o in outcomes %}<tr data-kind="{{ o.kind_id }}"><td>{{ o.kind }}</td><td>{{ o.language }}</td><td class="n">{{ o.quantity }}</td><td>{{ o.description }}</td></tr>
+    {% endfor %}
+    </tbody>
+  </table>
+  {% else %}<p>{{ no_outcomes }}</p>{% endif %}
+</section>
+
+<section id="voices">
+  <h2>{{ h_voices }}</h2>
+  {% if voices %}
+  <p class="note">{{ voices_note }}</p>
+  {% for v in voices %}
+  <blockquote data-id="{{ v.id }}" lang="{{ v.language }}">
+    <p class="quote">“{{ v.quote }}”</p>
+    <p class="by">{{ v.by }}{% if v.related %} · {{ v.related }}{% endif %}</p>
+    <details><summary>{{ quote_full }}</summary><p>{{ v.text }}</p></details>
+  </blockquote>
+  {% endfor %}
+  {% else %}<p>{{ no_voices }}</p>{% endif %}
+</section>
+
+<section id="network">
+  <h2>{{ h_network }}</h2>
+  <div class="chart">{{ network_chart }}</div>
+  <table>
+    <thead><tr><th>{{ col_measure }}</th><th class="n">{{ col_town }}</th><th class="n">{{ col_average }}</th></tr></thead>
+    <tbody>
+    {% for r in network %}<tr data-measure="{{ r.key }}"><td>{{ r.label }}</td><td class="n">{{ r.town }}</td><td class="n">{{ r.average }}</td></tr>
+    {% endfor %}
+    </tbody>
+  </table>
+</section>
+{% endif %}
+
+<footer>
+  <p><strong>{{ h_source }}</strong>: {{ source_text }}</p>
+  <p>{{ region_source }}</p>
+</footer>
+</body>
+</html>
+"""
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+# --- figures and tables shared with the page --------------------------------------------------
+
+
+def countries_chart(ds: Dataset, region_id: str, lang: str) -> go.Figure:
+    """The town's people per country, titled with the finding, in ``lang``."""
+    region = towns.find_town(ds, region_id) or {"name_en": region_id, "name_ja": region_id}
+    table = towns.countries(ds, region_id)
+    rel = towns.relationship(ds, region_id)
+    name = town_name(region, lang)
+    n = format_number(rel.countries, lang)
+    title = (
+        t("town.chart.countries_unknown", lang, town=name, n=n, u=rel.unknown_nationality)
+        if rel.unknown_nationality
+        else t("town.chart.countries", lang, town=name, n=n)
+    )
+    colour = town_colours(towns.town_ids(ds)).get(region_id, NEUTRAL)
+    return towns.countries_figure(
+        table, lang, title=title, colour=colour, unknown_colour=UNKNOWN_COLOUR
+    )
+
+
+def network_chart(ds: Dataset, region_id: str, lang: str) -> go.Figure:
+    """The town's figures beside the average of all towns, in ``lang``."""
+    region = towns.find_town(ds, region_id) or {"name_en": region_id, "name_ja": region_id}
+    table = towns.network_comparison(ds, region_id)
+    name = town_name(region, lang)
+    return towns.comparison_figure(
+        table,
+        title=t("town.chart.network", lang, town=name, n=int(table["towns"].iloc[0])),
+        labels={m: t(f"town.measure.{m}", lang) for m in towns.COMPARED},
+        town_label=t("town.chart.this_town", lang, town=name),
+        average_label=t("town.chart.average", lang),
+        colour=town_colours(towns.town_ids(ds)).get(region_id, NEUTRAL),
+        average_colour=NEUTRAL,
+    )
+
+
+def program_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
+    """The town's programs as a display table with translated column names."""
+    table = towns.programs(ds, region_id)
+    rows = []
+    for row in table.to_dict("records"):
+        start = None if pd.isna(row["start_date"]) else row["start_date"].date()
+        end = None if pd.isna(row["end_date"]) else row["end_date"].date()
+        rows.append(
+            {
+                t("town.col.program", lang): row["title"],
+                t("town.col.dates", lang): format_date_range(start, end, lang),
+                t("town.col.kind", lang): t(f"town.kind.{row['kind']}", lang),
+                t("town.col.days", lang): format_number(
+                    None if pd.isna(row["days"]) else int(row["days"]), lang
+                ),
+                t("town.col.listed", lang): format_number(int(row["listed"]), lang),
+                t("town.col.reported", lang): format_number(
+                    None if pd.isna(row["reported"]) else int(row["reported"]), lang
+                ),
+                t("town.col.countries", lang): format_number(int(row["nationalities"]), lang),
+                t("town.col.person_days", lang): format_number(
+                    None if pd.isna(row["person_days"]) else int(row["person_days"]), lang
+                ),
+            }
+        )
+    cols = [
+        t(f"town.col.{c}", lang)
+        for c in (
+            "program",
+            "dates",
+            "kind",
+            "days",
+            "listed",
+            "reported",
+            "countries",
+            "person_days",
+        )
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def relationship_notes(ds: Dataset, region_id: str, lang: str) -> list[str]:
+    """The sentences under the relationship numbers: unknown nationalities, the organisation's
+    head count, programs without dates, who came back."""
+    rel = towns.relationship(ds, region_id)
+    notes = []
+    if rel.unknown_nationality:
+        notes.append(t("town.note.unknown_nationality", lang, n=rel.unknown_nationality))
+    if rel.reported is not None:
+        if rel.reported == rel.people:
+            notes.append(t("town.note.reported_same", lang, reported=rel.reported))
+        else:
+            notes.append(
+                t("town.note.reported", lang, reported=rel.reported, listed=rel.people)
+            )
+    if rel.undated_programs:
+        notes.append(
+            t(
+                "town.note.undated",
+                lang,
+                programs=rel.undated_programs,
+                people=rel.undated_people,
+            )
+        )
+    back = towns.returning(ds, region_id)
+    if len(back):
+        names = []
+        for row in back.to_dict("records"):
+            others = [
+                town_name(towns.find_town(ds, r) or {"name_en": r, "name_ja": r}, lang)
+                for r in row["other_towns"]
+            ] or [town_name(towns.find_town(ds, region_id), lang)]
+            sep = "、" if lang == "ja" else ", "
+            country = country_name(row["nationality"], lang)
+            if row["display_name"]:
+                names.append(
+                    t(
+                        "town.note.returning_person",
+                        lang,
+                        name=row["display_name"],
+                        country=country,
+                        towns=sep.join(others),
+                    )
+                )
+            else:
+                names.append(
+                    t(
+                        "town.note.returning_anonymous",
+                        lang,
+                        country=country,
+                        towns=sep.join(others),
+                    )
+                )
+        notes.append(t("town.note.returning_who", lang, names="; ".join(names)))
+    return notes
+
+
+def outcome_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
+    """What was made for the town, one row per outcome, translated."""
+    table = towns.outcomes(ds, region_id)
+    rows = [
+        {
+            t("town.col.outcome", lang): t(f"town.kind.{row['kind']}", lang),
+            t("town.col.language", lang): language_name(
+                None if pd.isna(row["language"]) else row["language"], lang
+            ),
+            t("town.col.quantity", lang): (
+                t("town.outcomes.quantity_unknown", lang)
+                if pd.isna(row["quantity"])
+                else format_number(int(row["quantity"]), lang)
+            ),
+            t("town.col.description", lang): row["description"],
+        }
+        for row in table.to_dict("records")
+    ]
+    cols = [t(f"town.col.{c}", lang) for c in ("outcome", "language", "quantity", "description")]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def voice_byline(row: dict, lang: str) -> str:
+    """"— Roger (United States)" or "— a participant (Thailand)"."""
+    country = country_name(row["nationality"], lang)
+    if row["name"]:
+        return t("town.voices.by", lang, name=row["name"], country=country)
+    return t("town.voices.by_anonymous", lang, country=country)
+
+
+# --- the map ---------------------------------------------------------------------------------
+
+
+def map_figure(region: dict, lang: str) -> go.Figure | None:
+    """A plotly map of Japan's prefectures (the town's filled in its colour) and the town as a
+    dot, on a blank background (draws offline). None when the prefecture shapes are missing."""
+    try:
+        from dashboard import maps  # built alongside; optional until it exists
+    except ImportError:
+        return None
+    shapes = getattr(maps, "prefecture_geojson", None)
+    if shapes is None:
+        return None
+    geojson = shapes()
+    features = geojson.get("features", [])
+    if not features:
+        return None
+    code = int(region["prefecture_code"])
+    ids = [_feature_code(f) for f in features]
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=ids,
+            featureidkey="id" if features[0].get("id") is not None else _feature_key(features[0]),
+            z=[1 if i == code else 0 for i in ids],
+            colorscale=[[0, "#eef1f4"], [1, "#9ecae1"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            marker_line_color="#8a96a3",
+            marker_line_width=0.5,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scattermap(
+            lat=[float(region["lat"])],
+            lon=[float(region["lon"])],
+            mode="markers+text",
+            marker={"size": 16, "color": "#D55E00"},
+            text=[town_name(region, lang)],
+            textposition="middle right",
+            textfont={"size": 16, "color": "#1f2933"},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        map={
+            "style": "white-bg",
+            "center": {"lat": float(region["lat"]), "lon": float(region["lon"])},
+            "zoom": 4.2,
+        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        width=520,
+        height=520,
+        showlegend=False,
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+def _feature_key(feature: dict) -> str:
+    props = feature.get("properties", {})
+    for key in ("prefecture_code", "code", "pref_code", "id"):
+        if key in props:
+            return f"properties.{key}"
+    return "id"
+
+
+def _feature_code(feature: dict) -> int | str:
+    if feature.get("id") is not None:
+        return feature["id"]
+    key = _feature_key(feature).removeprefix("properties.")
+    return feature.get("properties", {}).get(key)
+
+
+def map_png(region: dict, lang: str) -> bytes | None:
+    """The map as a PNG through kaleido and Debian's Chromium; None when it cannot be drawn."""
+    return _map_png(
+        str(region["region_id"]),
+        int(region["prefecture_code"]),
+        float(region["lat"]),
+        float(region["lon"]),
+        str(region["name_en"]),
+        str(region["name_ja"]),
+        lang,
+    )
+
+
+@lru_cache(maxsize=32)
+def _map_png(
+    region_id: str, code: int, lat: float, lon: float, name_en: str, name_ja: str, lang: str
+) -> bytes | None:
+    region = {
+        "region_id": region_id,
+        "prefecture_code": code,
+        "lat": lat,
+        "lon": lon,
+        "name_en": name_en,
+        "name_ja": name_ja,
+    }
+    fig = map_figure(region, lang)
+    if fig is None:
+        return None
+    if not os.environ.get("BROWSER_PATH") and os.path.exists(CHROMIUM):
+        os.environ["BROWSER_PATH"] = CHROMIUM
+    try:
+        return fig.to_image(format="png", width=520, height=520, scale=1)
+    except Exception:  # noqa: BLE001 - no browser or kaleido: the report goes without a map
+        return None
+
+
+# --- the HTML report -------------------------------------------------------------------------
+
+
+def _figure_html(fig: go.Figure, *, first: bool) -> Markup:
+    fig = go.Figure(fig)
+    fig.update_layout(width=REPORT_WIDTH, autosize=False)
+    html = fig.to_html(
+        include_plotlyjs=True if first else False, full_html=False, config=PLOTLY_CONFIG
+    )
+    return Markup(html)  # noqa: S704 - plotly's own markup, data inside it is JSON-encoded
+
+
+def town_report(
+    ds: Dataset,
+    region_id: str,
+    lang: str,
+    *,
+    made: dt.date | None = None,
+    map_image: bytes | None | bool = True,
+) -> str:
+    """The whole report for one town as one HTML document.
+
+    ``made`` is the date printed on it (today by default); ``map_image`` is a PNG to embed, or
+    True to draw one with kaleido, or False/None for no map.
+    """
+    region = towns.find_town(ds, region_id)
+    if region is None:
+        raise KeyError(region_id)
+    made = made or dt.date.today()
+    name = town_name(region, lang)
+    other = town_name(region, "en" if lang == "ja" else "ja")
+    prefecture = towns.prefecture_name(region, lang)
+    rel = towns.relationship(ds, region_id)
+    empty = rel.programs == 0
+    colour = town_colours(towns.town_ids(ds)).get(region_id, NEUTRAL)
+    values: dict[str, object] = {
+        "lang": lang,
+        "title": t("report.title", lang, town=name),
+        "name_other": other,
+        "prefecture": prefecture,
+        "colour": colour,
+        "width": REPORT_WIDTH,
+        "made": t("report.made", lang, date=format_date(made, lang)),
+        "version": t("report.data_version", lang, version=ds.version) if ds.version else "",
+        "print_hint": t("report.print_hint", lang),
+        "empty": empty,
+        "empty_title": t("town.empty.title", lang, town=name),
+        "empty_body": t("town.empty.body", lang, town=name),
+        "h_source": t("report.source", lang),
+        "source_text": t("report.source_text", lang),
+        "region_source": region.get("source", ""),
+    }
+    if not empty:
+        png = map_png(region, lang) if map_image is True else (map_image or None)
+        values["map_src"] = (
+            "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else ""
+        )
+        values["map_alt"] = t("report.map_alt", lang, town=name, prefecture=prefecture)
+        values.update(_report_sections(ds, region_id, lang, name, rel))
+    return _environment().from_string(TEMPLATE).render(**values)
+
+
+def _report_sections(
+    ds: Dataset, region_id: str, lang: str, name: str, rel: towns.Relationship
+) -> dict[str, object]:
+    numbers = [
+        ("people", rel.people),
+        ("countries", rel.countries),
+        ("returning", rel.returning),
+        ("person_days", rel.person_days),
+        ("programs", rel.programs),
+        ("outcomes", len(towns.outcomes(ds, region_id))),
+    ]
+    programs = program_rows(ds, region_id, lang)
+    country_table = towns.countries(ds, region_id)
+    outcomes = towns.outcomes(ds, region_id)
+    voices = towns.testimonials(ds, region_id)
+    network = towns.network_comparison(ds, region_id)
+    return {
+        "h_relationship": t("town.section.relationship", lang),
+        "relationship_intro": t("town.section.relationship_intro", lang, town=name),
+        "numbers": [
+            {
+                "key": key,
+                "value": format_number(value, lang),
+                "label": t(f"town.metric.{key}", lang),
+            }
+            for key, value in numbers
+        ],
+        "notes": relationship_notes(ds, region_id, lang),
+        "h_programs": t("town.section.programs", lang),
+        "program_cols": list(programs.columns),
+        "program_rows": programs.values.tolist(),
+        "h_countries": t("report.countries_list", lang),
+        "countries_chart": _figure_html(countries_chart(ds, region_id, lang), first=True),
+        "col_country": t("town.col.country", lang),
+        "col_people": t("town.col.people", lang),
+        "countries": [
+            {
+                "code": row["nationality"] or "unknown",
+                "name": country_name(row["nationality"], lang),
+                "people": format_number(int(row["people"]), lang),
+            }
+            for row in country_table.to_dict("records")
+        ],
+        "h_outcomes": t("town.section.outcomes", lang, town=name),
+        "col_outcome": t("town.col.outcome", lang),
+        "col_language": t("town.col.language", lang),
+        "col_quantity": t("town.col.quantity", lang),
+        "col_description": t("town.col.description", lang),
+        "outcomes": [
+            {
+                "kind_id": row["kind"],
+                "kind": t(f"town.kind.{row['kind']}", lang),
+                "language": language_name(
+                    None if pd.isna(row["language"]) else row["language"], lang
+                ),
+                "quantity": (
+                    t("town.outcomes.quantity_unknown", lang)
+                    if pd.isna(row["quantity"])
+                    else format_number(int(row["quantity"]), lang)
+                ),
+                "description": row["description"],
+            }
+            for row in outcomes.to_dict("records")
+        ],
+        "no_outcomes": t("town.outcomes.none", lang, town=name),
+        "h_voices": t("town.section.voices", lang),
+        "voices_note": t("town.voices.language_note", lang),
+        "quote_full": t("report.quote_full", lang),
+        "voices": [
+            {
+                "id": row["testimonial_id"],
+                "language": row["language"],
+                "quote": row["quote"],
+                "text": row["text"],
+                "by": voice_byline(row, lang),
+                "related": t("town.voices.related", lang, town=name) if row["related"] else "",
+            }
+            for row in voices.to_dict("records")
+        ],
+        "no_voices": t("town.voices.none", lang, town=name),
+        "h_network": t("town.section.network", lang, town=name),
+        "network_chart": _figure_html(network_chart(ds, region_id, lang), first=False),
+        "col_measure": t("town.col.measure", lang),
+        "col_town": t("town.col.town", lang),
+        "col_average": t("town.col.average", lang),
+        "network": [
+            {
+                "key": row["measure"],
+                "label": t(f"town.measure.{row['measure']}", lang),
+                "town": format_number(row["town"], lang),
+                "average": format_number(row["average"], lang),
+            }
+            for row in network.to_dict("records")
+        ],
+    }
+
+
+def report_filename(region: dict, made: dt.date | None = None, ext: str = "html") -> str:
+    """``sosei-partners-tono-2026-11-24.html``."""
+    made = made or dt.date.today()
+    return f"sosei-partners-{region['region_id']}-{made.isoformat()}.{ext}"
+
+
+# --- the CSV bundle --------------------------------------------------------------------------
+
+
+def town_tables(ds: Dataset, region_id: str) -> dict[str, pd.DataFrame]:
+    """The town's tables for the zip, by file name; people appear only as counts per country,
+    with names only of those who consented."""
+    back = towns.returning(ds, region_id)
+    back = back.assign(other_towns=back["other_towns"].map(";".join))
+    texts = towns.testimonials(ds, region_id).drop(columns=["participant_id"])
+    program_table = towns.programs(ds, region_id).copy()
+    for col in ("start_date", "end_date"):
+        program_table[col] = program_table[col].dt.strftime("%Y-%m-%d")
+    rel = towns.relationship(ds, region_id)
+    summary = pd.DataFrame(
+        [
+            {"measure": k, "value": "" if v is None else str(v)}
+            for k, v in {
+                "programs": rel.programs,
+                "people": rel.people,
+                "reported": rel.reported,
+                "countries": rel.countries,
+                "unknown_nationality": rel.unknown_nationality,
+                "returning": rel.returning,
+                "person_days": rel.person_days,
+                "undated_programs": rel.undated_programs,
+                "undated_people": rel.undated_people,
+            }.items()
+        ]
+    )
+    return {
+        "summary.csv": summary,
+        "programs.csv": program_table,
+        "countries.csv": towns.countries(ds, region_id),
+        "returning.csv": back.drop(columns=["participant_id"]),
+        "outcomes.csv": towns.outcomes(ds, region_id),
+        "testimonials.csv": texts,
+        "network.csv": towns.network_comparison(ds, region_id),
+    }
+
+
+def town_csv_zip(ds: Dataset, region_id: str) -> bytes:
+    """The town's tables as UTF-8 (with BOM, so spreadsheet programs read Japanese) CSV files in
+    one zip, under a folder named after the town."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, frame in town_tables(ds, region_id).items():
+            zf.writestr(f"{region_id}/{name}", frame.to_csv(index=False).encode("utf-8-sig"))
+    return buffer.getvalue()
