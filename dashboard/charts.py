@@ -85,6 +85,15 @@ def export_config(filename: str) -> dict:
     }
 
 
+TITLE_SIZE = 20  # titles read from the back of a room
+
+
+def _value_room(values: pd.Series, share: float = 0.28) -> list[float]:
+    """An axis range from 0 with room after the longest bar for its outside label."""
+    top = float(values.max()) if len(values) else 0.0
+    return [0, max(top, 1) * (1 + share)]
+
+
 def nationality_bars(view: pd.DataFrame, *, title: str, labels: dict[str, str]) -> go.Figure:
     """Horizontal bars of people per nationality, in ``view``'s order from the top, coloured by
     world region (unknown nationality in grey), each labelled "count (share %)".
@@ -115,9 +124,12 @@ def nationality_bars(view: pd.DataFrame, *, title: str, labels: dict[str, str]) 
         cliponaxis=False,
         hovertemplate="%{y}: %{x} (%{customdata[0]}%)<extra></extra>",
     )
-    fig.update_yaxes(title=None, autorange="reversed")
-    fig.update_xaxes(rangemode="tozero")
+    fig.update_yaxes(title=None)
+    fig.update_xaxes(
+        range=_value_room(view["people"]), dtick=1 if view["people"].max() <= 10 else None
+    )
     fig.update_layout(
+        title_font_size=TITLE_SIZE,
         height=max(360, 34 * len(view) + 140),
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
@@ -169,8 +181,10 @@ def town_nationality_treemap(
             pathbar={"visible": False},
         )
     )
-    fig.update_layout(height=520)
-    return style(fig, title)
+    fig.update_layout(height=520, title_font_size=TITLE_SIZE)
+    style(fig, title)
+    fig.update_layout(margin={"t": 70})
+    return fig
 
 
 def world_region_bars(view: pd.DataFrame, *, title: str, labels: dict[str, str]) -> go.Figure:
@@ -195,8 +209,8 @@ def world_region_bars(view: pd.DataFrame, *, title: str, labels: dict[str, str])
             + ": %{customdata[0]}<extra></extra>",
         )
     )
-    fig.update_yaxes(title=labels["people"], rangemode="tozero")
-    fig.update_layout(height=400, showlegend=False)
+    fig.update_yaxes(title=labels["people"], range=_value_room(view["people"], 0.15))
+    fig.update_layout(height=420, showlegend=False, title_font_size=TITLE_SIZE)
     return style(fig, title)
 
 
@@ -231,20 +245,30 @@ def diversity_bars(
         )
     )
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=labels["nationalities"], rangemode="tozero", dtick=1)
-    fig.update_layout(height=max(320, 48 * len(view) + 140), showlegend=False)
+    fig.update_xaxes(
+        title=labels["nationalities"], range=_value_room(view["nationalities"]), dtick=1
+    )
+    fig.update_layout(
+        height=max(320, 48 * len(view) + 140), showlegend=False, title_font_size=TITLE_SIZE
+    )
     return style(fig, title)
 
 
 def program_gantt(
-    view: pd.DataFrame, *, title: str, labels: dict[str, str], colours: dict[str, str]
+    view: pd.DataFrame,
+    *,
+    title: str,
+    labels: dict[str, str],
+    colours: dict[str, str],
+    date_format: str | None = None,
 ) -> go.Figure:
     """A Gantt of dated programs, one row per town, coloured by kind.
 
     ``view``: program_id, town, kind_label, start_date, finish (the day after the last),
-    dates, days, listed, countries_text. ``colours``: ``{kind_label: colour}``. The hover gives
-    the dates, days, participants and nationalities. ``labels``: town, days, participants,
-    nationalities.
+    dates, days, listed, countries_text, bar_text (written beside the bar). ``colours``:
+    ``{kind_label: colour}``. The hover gives the dates, days, participants and nationalities.
+    ``labels``: town, days, participants, nationalities. ``date_format``: the axis' d3 date
+    format (e.g. ``"%Y年%-m月"``), plotly's default when None.
     """
     fig = px.timeline(
         view,
@@ -254,6 +278,7 @@ def program_gantt(
         color="kind_label",
         color_discrete_map=colours,
         custom_data=["program_id", "dates", "days", "listed", "countries_text"],
+        text="bar_text",
         category_orders={"town": list(dict.fromkeys(view["town"]))},
         labels={"kind_label": "", "town": labels["town"]},
     )
@@ -266,23 +291,41 @@ def program_gantt(
         + labels["nationalities"]
         + ": %{customdata[4]}<extra></extra>",
         marker_line_width=0,
+        textposition="outside",
+        cliponaxis=False,
+        textfont_size=14,
     )
     fig.update_yaxes(autorange="reversed", title=None)
+    if date_format:
+        fig.update_xaxes(tickformat=date_format)
+    first, last = pd.Timestamp(view["start_date"].min()), pd.Timestamp(view["finish"].max())
+    span = max(last - first, pd.Timedelta(days=30))
+    # room before the first bar, and after the last for the text written beside it
+    fig.update_xaxes(range=[first - span * 0.04, last + span * 0.22])
     fig.update_layout(
         height=max(300, 60 * view["town"].nunique() + 160),
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         bargap=0.35,
+        title_font_size=TITLE_SIZE,
     )
     style(fig, title)
     fig.update_layout(margin={"t": 100})
     return fig
 
 
-def cumulative_lines(view: pd.DataFrame, *, title: str, labels: dict[str, str]) -> go.Figure:
-    """Three stacked step lines over time: participants, nationalities and person-days so far.
+def cumulative_lines(
+    view: pd.DataFrame,
+    *,
+    title: str,
+    labels: dict[str, str],
+    date_format: str | None = None,
+) -> go.Figure:
+    """Three stacked step lines over time: participants, nationalities and person-days so far,
+    each with its final value written at its end.
 
     ``view``: date, program (label), participants, nationalities, person_days.
-    ``labels``: participants, nationalities, person_days.
+    ``labels``: participants, nationalities, person_days. ``date_format`` as in
+    ``program_gantt``.
     """
     from plotly.subplots import make_subplots
 
@@ -303,8 +346,9 @@ def cumulative_lines(view: pd.DataFrame, *, title: str, labels: dict[str, str]) 
                 y=view[measure],
                 mode="lines+markers+text",
                 line={"shape": "hv", "color": MEASURE_COLOUR, "width": 3},
-                text=view[measure],
-                textposition="top left",
+                text=["" for _ in range(len(view) - 1)] + [str(view[measure].iloc[-1])],
+                textposition="top center",
+                textfont_size=15,
                 cliponaxis=False,
                 customdata=view[["program"]].to_numpy(),
                 name=labels[measure],
@@ -313,7 +357,9 @@ def cumulative_lines(view: pd.DataFrame, *, title: str, labels: dict[str, str]) 
             row=row,
             col=1,
         )
-        fig.update_yaxes(rangemode="tozero", row=row, col=1)
-    fig.update_layout(height=620, showlegend=False)
+        fig.update_yaxes(range=_value_room(view[measure], 0.3), row=row, col=1)
+    if date_format:
+        fig.update_xaxes(tickformat=date_format)
+    fig.update_layout(height=620, showlegend=False, title_font_size=TITLE_SIZE)
     fig.update_annotations(xanchor="left", x=0, font={"size": 14})
     return style(fig, title)

@@ -87,6 +87,14 @@ with left:
                 countries_text(c, u)
                 for c, u in zip(gantt["countries"], gantt["unknown_nationality"], strict=True)
             ],
+            bar_text=[
+                t(
+                    "timeline.gantt.bar_text_one" if p == 1 else "timeline.gantt.bar_text",
+                    people=n(p),
+                    days=n(d),
+                )
+                for p, d in zip(gantt["listed"], gantt["days"], strict=True)
+            ],
         )
         first, last = gantt["start_date"].min(), gantt["end_date"].max()
         title = t(
@@ -105,6 +113,7 @@ with left:
                 "nationalities": t("timeline.col.nationalities"),
             },
             colours={kind_label(k): c for k, c in KIND_COLOURS.items()},
+            date_format=t("timeline.axis_date"),
         )
         table = display_table(
             view,
@@ -180,6 +189,7 @@ else:
             "nationalities": t("timeline.col.nationalities_so_far"),
             "person_days": t("timeline.col.person_days_so_far"),
         },
+        date_format=t("timeline.axis_date"),
     )
     table = display_table(
         view,
@@ -274,7 +284,7 @@ if detail:
         (t("timeline.col.participants"), n(program["listed"])),
         (t("timeline.col.nationalities_count"), n(program["nationalities"])),
     ]
-    for column, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
+    for column, (label, value) in zip(st.columns([3, 1, 1, 1]), cards, strict=True):
         column.metric(label, value)
     if detail["reported"] is not None and detail["reported"] != program["listed"]:
         st.caption(
