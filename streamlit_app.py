@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import present
 import shell
 
 HERE = Path(__file__).parent
@@ -12,6 +13,7 @@ PAGES = [
     ("overview.py", ":material/dashboard:"),
     ("nationalities.py", ":material/public:"),
     ("timeline.py", ":material/timeline:"),
+    ("town.py", ":material/location_city:"),
     ("data.py", ":material/upload_file:"),
 ]
 
@@ -23,4 +25,5 @@ navigation = st.navigation(
         for i, (name, icon) in enumerate(PAGES)
     ]
 )
+present.apply(ctx, PAGES)  # ?present=1: projector view on every page
 navigation.run()

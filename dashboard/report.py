@@ -14,6 +14,7 @@ import io
 import os
 import zipfile
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -37,157 +38,7 @@ CHROMIUM = "/usr/bin/chromium"
 REPORT_WIDTH = 700  # px: the width of a chart on an A4 page with 15 mm margins
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": False, "displayModeBar": False}
 
-TEMPLATE = """<!doctype html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Sosei Partners impact dashboard">
-<title>{{ title }}</title>
-<style>
-  :root { --ink: #1f2933; --muted: #5f6b7a; --line: #d9dee4; --accent: {{ colour }}; }
-  * { box-sizing: border-box; }
-  body { font-family: "Noto Sans JP", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo,
-         Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 760px; padding: 24px;
-         line-height: 1.55; font-size: 14px; }
-  header { border-bottom: 4px solid var(--accent); padding-bottom: 12px; margin-bottom: 16px; }
-  h1 { font-size: 26px; margin: 0 0 4px; }
-  h2 { font-size: 19px; margin: 28px 0 8px; border-left: 6px solid var(--accent);
-       padding-left: 8px; }
-  .names { font-size: 17px; color: var(--muted); margin: 0; }
-  .meta { font-size: 12px; color: var(--muted); margin: 6px 0 0; }
-  .top { display: flex; gap: 16px; align-items: flex-start; }
-  .top .map { flex: 0 0 260px; }
-  .top .map img { width: 260px; height: auto; border: 1px solid var(--line); }
-  .numbers { display: grid; grid-template-columns: repeat(2, 1fr); gap: 8px; flex: 1; }
-  .number { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
-  .number .value { font-size: 28px; font-weight: 700; display: block; }
-  .number .label { font-size: 12px; color: var(--muted); }
-  table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0; }
-  th, td { border-bottom: 1px solid var(--line); padding: 5px 6px; text-align: left;
-           vertical-align: top; }
-  th { background: #f3f5f7; }
-  td.n, th.n { text-align: right; }
-  .note { font-size: 12.5px; color: var(--muted); margin: 4px 0; }
-  .chart { width: {{ width }}px; max-width: 100%; margin: 8px 0; }
-  blockquote { margin: 12px 0; padding: 8px 12px; border-left: 4px solid var(--accent);
-               background: #f8f9fb; }
-  blockquote .quote { font-size: 16px; font-weight: 600; margin: 0 0 4px; }
-  blockquote .by { font-size: 12.5px; color: var(--muted); margin: 0; }
-  details { font-size: 12.5px; }
-  details p { white-space: pre-line; }
-  footer { margin-top: 28px; border-top: 1px solid var(--line); padding-top: 8px;
-           font-size: 11.5px; color: var(--muted); }
-  @page { size: A4; margin: 15mm; }
-  @media print {
-    body { max-width: none; padding: 0; font-size: 11pt; }
-    section, blockquote, table, .chart, .top { break-inside: avoid; page-break-inside: avoid; }
-    h2 { break-after: avoid; page-break-after: avoid; }
-    details { display: block; }
-    details > summary { display: none; }
-    details:not([open]) > p { display: block; }
-    .screen-only { display: none; }
-    a { color: inherit; text-decoration: none; }
-  }
-</style>
-</head>
-<body>
-<header>
-  <h1>{{ title }}</h1>
-  <p class="names">{{ name_other }}{% if prefecture %} · {{ prefecture }}{% endif %}</p>
-  <p class="meta">{{ made }}{% if version %} · {{ version }}{% endif %}</p>
-  <p class="meta screen-only">{{ print_hint }}</p>
-</header>
-
-{% if empty %}
-<section id="empty"><h2>{{ empty_title }}</h2><p>{{ empty_body }}</p></section>
-{% else %}
-<section id="numbers">
-  <h2>{{ h_relationship }}</h2>
-  <p>{{ relationship_intro }}</p>
-  <div class="top">
-    {% if map_src %}<div class="map"><img src="{{ map_src }}" alt="{{ map_alt }}"></div>
-    {% elif map_html %}<div class="map">{{ map_html }}</div>{% endif %}
-    <div class="numbers">
-      {% for n in numbers %}
-      <div class="number" data-key="{{ n.key }}"><span class="value">{{ n.value }}</span>
-        <span class="label">{{ n.label }}</span></div>
-      {% endfor %}
-    </div>
-  </div>
-  {% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}
-</section>
-
-<section id="programs">
-  <h2>{{ h_programs }}</h2>
-  <table>
-    <thead><tr>{% for c in program_cols %}<th{% if loop.index > 3 %} class="n"{% endif %}>{{ c }}</th>{% endfor %}</tr></thead>
-    <tbody>
-    {% for row in program_rows %}<tr>{% for v in row %}<td{% if loop.index > 3 %} class="n"{% endif %}>{{ v }}</td>{% endfor %}</tr>
-    {% endfor %}
-    </tbody>
-  </table>
-</section>
-
-<section id="countries">
-  <h2>{{ h_countries }}</h2>
-  <div class="chart">{{ countries_chart }}</div>
-  <table>
-    <thead><tr><th>{{ col_country }}</th><th class="n">{{ col_people }}</th></tr></thead>
-    <tbody>
-    {% for c in countries %}<tr data-code="{{ c.code }}"><td>{{ c.name }}</td><td class="n">{{ c.people }}</td></tr>
-    {% endfor %}
-    </tbody>
-  </table>
-</section>
-
-<section id="outcomes">
-  <h2>{{ h_outcomes }}</h2>
-  {% if outcomes %}
-  <table>
-    <thead><tr><th>{{ col_outcome }}</th><th>{{ col_language }}</th><th class="n">{{ col_quantity }}</th><th>{{ col_description }}</th></tr></thead>
-    <tbody>
-    {% for o in outcomes %}<tr data-kind="{{ o.kind_id }}"><td>{{ o.kind }}</td><td>{{ o.language }}</td><td class="n">{{ o.quantity }}</td><td>{{ o.description }}</td></tr>
-    {% endfor %}
-    </tbody>
-  </table>
-  {% else %}<p>{{ no_outcomes }}</p>{% endif %}
-</section>
-
-<section id="voices">
-  <h2>{{ h_voices }}</h2>
-  {% if voices %}
-  <p class="note">{{ voices_note }}</p>
-  {% for v in voices %}
-  <blockquote data-id="{{ v.id }}" lang="{{ v.language }}">
-    <p class="quote">“{{ v.quote }}”</p>
-    <p class="by">{{ v.by }}{% if v.related %} · {{ v.related }}{% endif %}</p>
-    <details><summary>{{ quote_full }}</summary><p>{{ v.text }}</p></details>
-  </blockquote>
-  {% endfor %}
-  {% else %}<p>{{ no_voices }}</p>{% endif %}
-</section>
-
-<section id="network">
-  <h2>{{ h_network }}</h2>
-  <div class="chart">{{ network_chart }}</div>
-  <table>
-    <thead><tr><th>{{ col_measure }}</th><th class="n">{{ col_town }}</th><th class="n">{{ col_average }}</th></tr></thead>
-    <tbody>
-    {% for r in network %}<tr data-measure="{{ r.key }}"><td>{{ r.label }}</td><td class="n">{{ r.town }}</td><td class="n">{{ r.average }}</td></tr>
-    {% endfor %}
-    </tbody>
-  </table>
-</section>
-{% endif %}
-
-<footer>
-  <p><strong>{{ h_source }}</strong>: {{ source_text }}</p>
-  <p>{{ region_source }}</p>
-</footer>
-</body>
-</html>
-"""
+TEMPLATE = Path(__file__).parent / "templates" / "town_report.html"
 
 
 @lru_cache(maxsize=1)
@@ -284,9 +135,7 @@ def relationship_notes(ds: Dataset, region_id: str, lang: str) -> list[str]:
         if rel.reported == rel.people:
             notes.append(t("town.note.reported_same", lang, reported=rel.reported))
         else:
-            notes.append(
-                t("town.note.reported", lang, reported=rel.reported, listed=rel.people)
-            )
+            notes.append(t("town.note.reported", lang, reported=rel.reported, listed=rel.people))
     if rel.undated_programs:
         notes.append(
             t(
@@ -325,7 +174,9 @@ def relationship_notes(ds: Dataset, region_id: str, lang: str) -> list[str]:
                         towns=sep.join(others),
                     )
                 )
-        notes.append(t("town.note.returning_who", lang, names="; ".join(names)))
+        notes.append(
+            t("town.note.returning_who", lang, names=(" ／ " if lang == "ja" else "; ").join(names))
+        )
     return notes
 
 
@@ -352,7 +203,7 @@ def outcome_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
 
 
 def voice_byline(row: dict, lang: str) -> str:
-    """"— Roger (United States)" or "— a participant (Thailand)"."""
+    """ "— Roger (United States)" or "— a participant (Thailand)"."""
     country = country_name(row["nationality"], lang)
     if row["name"]:
         return t("town.voices.by", lang, name=row["name"], country=country)
@@ -530,7 +381,7 @@ def town_report(
         )
         values["map_alt"] = t("report.map_alt", lang, town=name, prefecture=prefecture)
         values.update(_report_sections(ds, region_id, lang, name, rel))
-    return _environment().from_string(TEMPLATE).render(**values)
+    return _environment().from_string(TEMPLATE.read_text(encoding="utf-8")).render(**values)
 
 
 def _report_sections(

@@ -1,0 +1,213 @@
+"""A town's own page for its officials: ``/town?town=tono&lang=ja``.
+
+The town shown is the first ``?town=`` value; its figures come from the whole (access-scoped)
+dataset, not from the sidebar's other filters, so the page always shows the whole town.
+"""
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+# Opened by its own URL as the very first request a fresh server sees, Streamlit guesses an
+# old-style ``pages/`` folder app and runs this file without the entry script (no sidebar, no
+# navigation). Tell it the app uses st.navigation and run again, through the entry script.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+import present  # noqa: E402
+from dashboard import report  # noqa: E402
+from dashboard import town as towns  # noqa: E402
+from dashboard.i18n import format_number, town_name  # noqa: E402
+from shell import context  # noqa: E402
+
+ctx = context()
+t, lang, ds = ctx.t, ctx.lang, ctx.full
+n = lambda value: format_number(value, lang)  # noqa: E731
+
+chosen = st.query_params.get_all("town")
+region = towns.find_town(ds, chosen[0]) if chosen else None
+
+
+def town_picker() -> None:
+    """Every town as a link to its page."""
+    st.title(t("town.pick.title"))
+    st.write(t("town.pick.intro"))
+    for row in towns.town_links(ds, lang):
+        label = (
+            t("town.pick.link", name=row["name"], other=row["other"], prefecture=row["prefecture"])
+            if row["prefecture"]
+            else t("town.pick.link_no_pref", name=row["name"], other=row["other"])
+        )
+        params = {"town": row["region_id"], **({"lang": lang} if lang != "en" else {})}
+        st.page_link(
+            "pages/town.py",
+            label=label,
+            icon=":material/location_city:",
+            query_params=params,
+        )
+
+
+if region is None:
+    town_picker()
+    st.stop()
+
+rid = region["region_id"]
+name = town_name(region, lang)
+other = town_name(region, "en" if lang == "ja" else "ja")
+prefecture = towns.prefecture_name(region, lang)
+rel = towns.relationship(ds, rid)
+
+st.title(f"{name}　{other}" if lang == "ja" else f"{name} · {other}")
+st.caption(t("town.subtitle", prefecture=prefecture) if prefecture else t("town.subtitle_no_pref"))
+if ctx.filters.years or ctx.filters.nationalities or len(ctx.filters.towns) > 1:
+    st.caption(t("town.whole_town"))
+
+
+def small_map(column) -> None:
+    """The town on a small map of Japan (the maps module's builder when it is available)."""
+    with column:
+        try:
+            from dashboard import maps  # noqa: PLC0415
+        except ImportError:
+            maps = None
+        builder = getattr(maps, "town_map", None) if maps else None
+        if builder is None:
+            fig = report.map_figure(region, lang)
+            if fig is None:
+                st.caption(t("town.map.missing"))
+                return
+            fig.update_layout(width=None, height=300)
+            st.plotly_chart(fig, key="town_map", config={"displayModeBar": False})
+        else:
+            fig = builder(ds, rid, lang)
+            if hasattr(fig, "to_plotly_json"):
+                st.plotly_chart(fig, key="town_map", config={"displayModeBar": False})
+            else:
+                from streamlit_folium import st_folium  # noqa: PLC0415
+
+                st_folium(fig, key="town_map", height=300, returned_objects=[])
+        st.caption(t("town.map.caption", town=name, prefecture=prefecture))
+
+
+if rel.programs == 0:
+    st.info(t("town.empty.title", town=name), icon=":material/hourglass_empty:")
+    st.write(t("town.empty.body", town=name))
+    small_map(st.container())
+    st.stop()
+
+# --- relationship population ------------------------------------------------------------------
+left, right = st.columns([3, 1])
+with left:
+    st.subheader(t("town.section.relationship"))
+    st.caption(t("town.section.relationship_intro", town=name))
+    cards = [
+        ("people", rel.people, t("town.help.people")),
+        ("countries", rel.countries, t("town.help.countries")),
+        ("returning", rel.returning, t("town.help.returning")),
+        ("person_days", rel.person_days, t("town.help.person_days")),
+    ]
+    for column, (key, value, help_text) in zip(st.columns(len(cards)), cards, strict=True):
+        column.metric(t(f"town.metric.{key}"), n(value), help=help_text)
+    for note in report.relationship_notes(ds, rid, lang):
+        st.text(note)
+    if not rel.returning:
+        st.caption(t("town.note.no_returning"))
+small_map(right)
+
+# --- programs ---------------------------------------------------------------------------------
+st.subheader(t("town.section.programs"))
+st.dataframe(
+    report.program_rows(ds, rid, lang), hide_index=True, width="stretch", key="town_programs"
+)
+
+chart_left, chart_right = st.columns(2)
+with chart_left:
+    st.plotly_chart(
+        present.enlarge(report.countries_chart(ds, rid, lang)),
+        key="town_countries",
+        config={"toImageButtonOptions": {"filename": f"{rid}-countries"}},
+    )
+
+# --- what was made ----------------------------------------------------------------------------
+with chart_right:
+    st.subheader(t("town.section.outcomes", town=name))
+    made = towns.outcomes(ds, rid)
+    if made.empty:
+        st.caption(t("town.outcomes.none", town=name))
+    else:
+        summary = towns.outcome_summary(made)
+        parts = []
+        for row in summary.to_dict("records"):
+            item = t(
+                "town.outcomes.summary_item",
+                kind=t(f"town.kind.{row['kind']}"),
+                items=n(row["quantity"] or row["items"]),
+            )
+            if row["languages"]:
+                item += ("" if lang == "ja" else " ") + t(
+                    "town.outcomes.languages",
+                    languages=towns.languages_text(row["languages"], lang),
+                )
+            parts.append(item)
+        for part in parts:
+            st.markdown(f"- {part}")
+        st.dataframe(
+            report.outcome_rows(ds, rid, lang),
+            hide_index=True,
+            width="stretch",
+            key="town_outcomes",
+        )
+
+# --- voices -----------------------------------------------------------------------------------
+st.subheader(t("town.section.voices"))
+voices = towns.testimonials(ds, rid)
+if voices.empty:
+    st.caption(t("town.voices.none", town=name))
+else:
+    st.caption(t("town.voices.language_note"))
+    columns = st.columns(min(3, len(voices)))
+    for i, row in enumerate(voices.to_dict("records")):
+        with columns[i % len(columns)].container(
+            border=True, key=f"town_voice_{row['testimonial_id']}"
+        ):
+            if row["pinned"]:
+                st.caption(t("town.voices.pinned"))
+            st.text(f"“{row['quote']}”")
+            st.text(report.voice_byline(row, lang))
+            if row["related"]:
+                st.caption(t("town.voices.related", town=name))
+            with st.expander(t("town.voices.read_more")):
+                st.text(row["text"])
+
+# --- beside the network -----------------------------------------------------------------------
+st.subheader(t("town.section.network", town=name))
+st.plotly_chart(
+    present.enlarge(report.network_chart(ds, rid, lang)),
+    key="town_network",
+    config={"toImageButtonOptions": {"filename": f"{rid}-network"}},
+)
+
+# --- downloads --------------------------------------------------------------------------------
+st.subheader(t("town.download.title"))
+down_left, down_right = st.columns(2)
+down_left.download_button(
+    t("town.download.report"),
+    data=lambda: report.town_report(ds, rid, lang).encode("utf-8"),
+    file_name=report.report_filename(region),
+    mime="text/html",
+    help=t("town.download.report_help"),
+    icon=":material/description:",
+    on_click="ignore",
+    key="town_report_download",
+)
+down_right.download_button(
+    t("town.download.csv"),
+    data=lambda: report.town_csv_zip(ds, rid),
+    file_name=report.report_filename(region, ext="zip"),
+    mime="application/zip",
+    help=t("town.download.csv_help"),
+    icon=":material/folder_zip:",
+    on_click="ignore",
+    key="town_csv_download",
+)
+st.caption(t("town.source"))
