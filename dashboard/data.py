@@ -16,8 +16,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 import pycountry
 from babel import Locale
 
@@ -30,6 +33,10 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?$")
 SLASH_DATE_RE = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 TRUE_WORDS = {"true", "1", "yes"}
 FALSE_WORDS = {"false", "0", "no"}
+# Cells the vectorised parser takes as they are; anything else goes through ``_parse_cell``.
+PLAIN_INT_RE = r"[+-]?[0-9]{1,15}"
+PLAIN_FLOAT_RE = r"[+-]?[0-9]{1,15}(?:\.[0-9]{1,15})?"
+PLAIN_DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|\]\([^)]*\)|javascript:", re.IGNORECASE)
 
 
@@ -133,6 +140,20 @@ def _frame_from_records(
         if name in seen:
             problems.append(Problem(file, 1, name, "duplicate_column"))
         seen.add(name)
+    body = records[1:]
+    if body and header and not ragged_ok and all(len(r) == len(header) for r in body):
+        # the usual file: every record as wide as the header, so strip column by column
+        if problems:
+            return None, problems
+        cells = np.empty((len(body), len(header)), dtype=object)
+        blank = np.ones(len(body), dtype=bool)
+        for j, column in enumerate(zip(*body, strict=True)):
+            stripped = [cell.strip() for cell in column]
+            cells[:, j] = stripped
+            blank &= np.array([not cell for cell in stripped], dtype=bool)
+        keep = ~blank  # a blank line is not a record
+        index = pd.Index(np.flatnonzero(keep) + 2, name="row")
+        return pd.DataFrame(cells[keep], columns=header, index=index, dtype=object), problems
     rows, index = [], []
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
@@ -200,9 +221,74 @@ def parse_table(table: str, file: str, raw: pd.DataFrame) -> tuple[pd.DataFrame,
     return typed, problems
 
 
+_DTYPES = {
+    "date": "datetime64[ns]",
+    "int": "Int64",
+    "float": "float64",
+    "bool": "boolean",
+    "str": "str",
+}
+
+
 def _parse_column(
     table: str, file: str, column: str, cells: pd.Series, kind: str
 ) -> tuple[pd.Series, list[Problem]]:
+    """A column of text -> typed values and a problem per bad cell.
+
+    Cells that are plainly valid are converted a whole column at a time; every other cell goes
+    through ``_parse_cell`` as ``_parse_cells`` would, so values and problems are the same.
+    """
+    values = cells.to_numpy(dtype=object)
+    if not all(type(v) is str for v in values):  # not text as read_table gives: cell by cell
+        return _parse_cells(table, file, column, cells, kind)
+    text = np.array([v.strip() for v in values], dtype=object)
+    empty = text == ""
+    codes = schema.CODE_COLUMNS.get((table, column))
+    series = pd.Series(text, dtype=object)
+    out = np.full(len(text), None, dtype=object)
+    if kind == "str" and codes is None:
+        ok = ~empty
+        out[ok] = text[ok]
+    elif kind == "str":
+        code, known = codes
+        norm = series.str.upper() if code == "unknown_country" else series.str.lower()
+        ok = norm.isin(known()).to_numpy(dtype=bool) & ~empty
+        out[ok] = norm.to_numpy(dtype=object)[ok]
+    elif kind == "bool":
+        lower = series.str.lower()
+        is_true = lower.isin(TRUE_WORDS).to_numpy(dtype=bool)
+        is_false = lower.isin(FALSE_WORDS).to_numpy(dtype=bool)
+        ok = is_true | is_false
+        out[is_true] = True
+        out[is_false] = False
+    elif kind in ("int", "float"):
+        plain = series.str.replace(",", "", regex=False)
+        pattern = PLAIN_INT_RE if kind == "int" else PLAIN_FLOAT_RE
+        ok = plain.str.fullmatch(pattern).to_numpy(dtype=bool) & ~empty
+        convert = int if kind == "int" else float
+        out[ok] = [convert(v) for v in plain.to_numpy(dtype=object)[ok]]
+    else:  # date
+        ok = series.str.fullmatch(PLAIN_DATE_RE).to_numpy(dtype=bool)
+        days = pd.to_datetime(series.where(ok), format="%Y-%m-%d", errors="coerce")
+        years = days.dt.year
+        ok = ok & (days.notna() & (years >= 1900) & (years < 2200)).to_numpy(dtype=bool)
+        out[ok] = list(days[ok])
+    problems: list[Problem] = []
+    slow = np.flatnonzero(~ok & ~empty)
+    rows = cells.index.tolist() if len(slow) else []  # plain ints, as cells.items() gives
+    for i in slow:
+        value = text[i]
+        parsed, code, params = _parse_cell(value, kind, codes)
+        if code:
+            problems.append(Problem(file, rows[i], column, code, value, params))
+        out[i] = parsed
+    return pd.Series(out, index=cells.index, dtype=_DTYPES[kind]), problems
+
+
+def _parse_cells(
+    table: str, file: str, column: str, cells: pd.Series, kind: str
+) -> tuple[pd.Series, list[Problem]]:
+    """``_parse_column`` one cell at a time (for cells that are not all text)."""
     problems: list[Problem] = []
     out: list[object] = []
     codes = schema.CODE_COLUMNS.get((table, column))
@@ -351,6 +437,32 @@ def _country_lookup() -> dict[str, str]:
 _COUNTRY_LOOKUP: dict[str, str] | None = None
 
 
+def isin(values: pd.Series, targets) -> np.ndarray:
+    """``values.isin(targets)`` as a boolean array, fast for text columns.
+
+    pandas' own ``isin`` on Arrow-backed text converts every target to a scalar one by one
+    (seconds for 100,000 ids); Arrow's ``is_in`` gives the same answer at once. Missing values
+    are never in ``targets`` here; other dtypes, or targets holding missing values, go to pandas.
+    """
+    if isinstance(targets, set | frozenset | dict):
+        targets = list(targets)
+    try:
+        left = pa_arrow.array(values, from_pandas=True)
+        right = pa_arrow.array(targets, from_pandas=True)
+    except (pa_arrow.ArrowInvalid, pa_arrow.ArrowTypeError, TypeError, ValueError):
+        left = right = None
+    strings = (pa_arrow.string(), pa_arrow.large_string())
+    if (
+        left is not None
+        and left.type in strings
+        and (right.type in strings or (len(right) == 0))
+        and right.null_count == 0
+    ):
+        found = pc.is_in(left, value_set=right.cast(left.type), skip_nulls=True)
+        return found.fill_null(False).to_numpy(zero_copy_only=False)
+    return values.isin(targets).to_numpy(dtype=bool)
+
+
 # --- rules across tables -------------------------------------------------------------------
 
 
@@ -366,8 +478,20 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str])
         frame = tables.get(table)
         if frame is None or column not in frame or tables.get(target) is None:
             return
-        known = ids(target, target_column)
-        for row, value in frame[column].items():
+        values = frame[column]
+        if column.endswith("_ids"):
+            known = ids(target, target_column)
+            pending = values.dropna()
+        else:  # one id per cell: look them all up at once, then report the missing ones
+            target_frame = tables[target]
+            known = set()
+            if target_column in target_frame:
+                targets = target_frame[target_column].dropna()
+                bad = values.notna() & ~isin(values, targets)
+            else:
+                bad = values.notna()
+            pending = values[bad.to_numpy(dtype=bool)]
+        for row, value in pending.items():
             if pd.isna(value):
                 continue
             for token in re.split(r"[;\s]+", str(value)) if column.endswith("_ids") else [value]:

@@ -12,6 +12,9 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard import data as data_module
 from dashboard.data import load_dataset, load_tables
@@ -205,3 +208,71 @@ def test_synthetic_data_loads_to_the_same_tables(tmp_path):
     assert result.ok and not result.problems
     assert frames_digest([(name, result.dataset.table(name)) for name in TABLES]) == CLEAN_DIGEST
     assert result.dataset.version == CLEAN_VERSION
+
+
+CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["", " ", "true", "No", "YES", "maybe", "jp", "JP", "cn ", "xx", "en", "EN", "english",
+         "2017-03-03", "2017-02-30", "2017/3/3", "1899-12-31", "2200-01-01", "2017-3-3",
+         "2017-03-03 00:00:00", "１２", "1,200", "+7", "-0", "7.0", "1e3", "nan", "inf", "0x10",
+         "12345678901234567890", "3.14159", " 35.5 ", "1_000", ".5", "5."]
+    ),
+    st.integers(-10**6, 10**6).map(str),
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda x: f"{x}"),
+    st.dates().map(lambda d: d.isoformat()),
+)  # fmt: skip
+COLUMNS = [
+    ("regions", "region_id", "str"),
+    ("participants", "nationality", "str"),
+    ("testimonials", "language", "str"),
+    ("participants", "public_consent", "bool"),
+    ("regions", "prefecture_code", "int"),
+    ("regions", "lat", "float"),
+    ("programs", "start_date", "date"),
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(column=st.sampled_from(COLUMNS), cells=st.lists(CELL, max_size=30))
+def test_a_column_parsed_at_once_equals_one_cell_at_a_time(column, cells):
+    table, name, kind = column
+    series = pd.Series(cells, index=pd.RangeIndex(2, 2 + len(cells)), dtype=object)
+    fast, fast_problems = data_module._parse_column(table, f"{table}.csv", name, series, kind)
+    slow, slow_problems = data_module._parse_cells(table, f"{table}.csv", name, series, kind)
+    pd.testing.assert_series_equal(fast, slow)
+    assert fast_problems == slow_problems
+    assert [type(p.row) for p in fast_problems] == [type(p.row) for p in slow_problems]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    width=st.integers(1, 4),
+    data=st.data(),
+)
+def test_a_file_read_at_once_keeps_rows_and_blank_lines_as_before(width, data):
+    body = data.draw(
+        st.lists(st.lists(st.sampled_from(["", " ", "a", " b ", "c d", "\u3000x"]), min_size=width,
+                          max_size=width), min_size=1, max_size=8)
+    )  # fmt: skip
+    header = [f"col{i}" for i in range(width)]
+    frame, problems = data_module._frame_from_records("t.csv", [header, *body], ragged_ok=False)
+    kept = [(n, [c.strip() for c in r]) for n, r in enumerate(body, start=2)]
+    kept = [(n, r) for n, r in kept if any(r)]
+    assert problems == []
+    assert list(frame.index) == [n for n, _ in kept]
+    assert frame.index.name == "row"
+    assert frame.values.tolist() == [r for _, r in kept]
+    assert list(frame.columns) == header
+
+
+@pytest.mark.parametrize("name", ["participants", "participations", "testimonials"])
+def test_a_synthetic_file_types_the_same_whole_or_cell_by_cell(tmp_path, name):
+    write_dataset(tmp_path, towns=10, participants=300, seed=5)
+    raw, _ = data_module.read_table(f"{name}.csv", (tmp_path / f"{name}.csv").read_bytes())
+    for column in raw.columns:
+        kind = data_module.schema.column_kinds(name).get(column, "str")
+        fast = data_module._parse_column(name, "f", column, raw[column], kind)
+        slow = data_module._parse_cells(name, "f", column, raw[column], kind)
+        pd.testing.assert_series_equal(fast[0], slow[0])
+        assert fast[1] == slow[1]
