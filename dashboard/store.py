@@ -36,6 +36,7 @@ from dashboard.problems import Problem, errors
 VERSIONS_DIR = ".versions"
 LOCK_FILE = ".lock"
 META_FILE = "version.json"
+JOURNAL_FILE = "PENDING"
 LOCK_TIMEOUT_S = 60.0
 
 
@@ -176,6 +177,9 @@ def _commit(
         )
     try:
         with lock(folder, timeout):
+            if _journal(folder).exists():  # an earlier save died half-way
+                _roll_back(folder)
+            _remove_temps(folder)
             current = _current_sources(folder)
             sources = dict(current)
             for table, data in new.items():
@@ -183,20 +187,31 @@ def _commit(
             result = load_tables(sources)
             if errors(list(result.problems)):
                 return SaveResult(False, result.problems)
-            changed = [
-                table
-                for table, data in new.items()
-                if table not in current
-                or current[table][0] != f"{table}.csv"
-                or current[table][1] != data
-            ]
+            changed = [t for t, data in new.items() if not _same(t, current.get(t), data)]
             if not changed:
                 return SaveResult(True, result.problems, "", ())
             version = _snapshot(folder, current, actor=actor, reason=reason, tables=changed)
             _replace_files(folder, {table: new[table] for table in changed}, version)
             return SaveResult(True, result.problems, version.name, tuple(changed))
     except Timeout:
-        return SaveResult(False, (Problem(str(folder), None, None, "save_busy"),))
+        return SaveResult(False, (Problem(folder.name, None, None, "save_busy"),))
+    except OSError as exc:  # disk full, permissions: the files were put back as they were
+        detail = (("detail", f"{type(exc).__name__}: {exc}"),)
+        return SaveResult(False, (Problem(folder.name, None, None, "save_failed", params=detail),))
+
+
+def _same(table: str, current: tuple[str, bytes] | None, data: bytes) -> bool:
+    """True when ``data`` holds what the current file holds (written the way a save writes)."""
+    if current is None:
+        return False
+    name, old = current
+    if name == f"{table}.csv" and old == data:
+        return True
+    raw, _ = read_table(name, old)
+    if raw is None or name != f"{table}.csv":
+        return False
+    typed, _ = parse_table(table, name, raw)
+    return to_csv_bytes(table, typed, list(raw.columns)) == data
 
 
 def _snapshot(
@@ -226,37 +241,89 @@ def _snapshot(
 def _replace_files(folder: Path, new: Mapping[str, bytes], version: Path) -> None:
     """Write every file to a temporary file first, then rename each over its old file.
 
-    If a rename fails, the files already replaced are put back from ``version``.
+    A journal (``.versions/PENDING``, naming the version and the tables) is written before the
+    first rename and removed after the last: if the process dies in between, ``recover`` puts
+    the replaced files back from the version copy. If a rename fails here, they are put back
+    at once.
     """
     temps: dict[str, Path] = {}
     try:
         for table, data in new.items():
             temps[table] = _write_temp(folder, f"{table}.csv", data)
-        done: list[str] = []
+        _write_journal(folder, version, list(new))
         try:
             for table, tmp in temps.items():
                 os.replace(tmp, folder / f"{table}.csv")
-                done.append(table)
+            _fsync_dir(folder)
+            # a .xlsx beside the new .csv would be shadowed; the version copy keeps it
+            for table in new:
+                (folder / f"{table}.xlsx").unlink(missing_ok=True)
         except BaseException:
-            for table in done:
-                _put_back(folder, table, version)
+            _roll_back(folder)
             raise
-        _fsync_dir(folder)
-        # a .xlsx beside the new .csv would be shadowed; the version copy keeps it
-        for table in new:
-            (folder / f"{table}.xlsx").unlink(missing_ok=True)
+        _journal(folder).unlink()
+        _fsync_dir(folder / VERSIONS_DIR)
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
 
 
-def _put_back(folder: Path, table: str, version: Path) -> None:
-    old = version / f"{table}.csv"
-    if old.is_file():
-        tmp = _write_temp(folder, f"{table}.csv", old.read_bytes())
-        os.replace(tmp, folder / f"{table}.csv")
-    else:
-        (folder / f"{table}.csv").unlink(missing_ok=True)
+def _journal(folder: Path) -> Path:
+    return folder / VERSIONS_DIR / JOURNAL_FILE
+
+
+def _write_journal(folder: Path, version: Path, tables: list[str]) -> None:
+    tmp = _write_temp(
+        folder / VERSIONS_DIR,
+        JOURNAL_FILE,
+        json.dumps({"version": version.name, "tables": tables}).encode(),
+    )
+    os.replace(tmp, _journal(folder))
+    _fsync_dir(folder / VERSIONS_DIR)
+
+
+def _roll_back(folder: Path) -> list[str]:
+    """Undo a save cut short: put back, from its version copy, every table it named."""
+    journal = _journal(folder)
+    try:
+        note = json.loads(journal.read_text("utf-8"))
+        version = folder / VERSIONS_DIR / str(note["version"])
+        tables = [t for t in note["tables"] if t in schema.TABLES]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    for table in tables:
+        for suffix in (".csv", ".xlsx"):
+            old, target = version / f"{table}{suffix}", folder / f"{table}{suffix}"
+            if old.is_file():
+                tmp = _write_temp(folder, target.name, old.read_bytes())
+                os.replace(tmp, target)
+            else:
+                target.unlink(missing_ok=True)
+    _fsync_dir(folder)
+    journal.unlink()
+    return tables
+
+
+def _remove_temps(folder: Path) -> None:
+    for tmp in folder.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def recover(folder: str | Path, timeout: float = LOCK_TIMEOUT_S) -> list[str]:
+    """After a crash in the middle of a save, put the last good version back.
+
+    Cheap when there is nothing to do (one file check), so the loader may call it on every
+    read. Returns the tables put back.
+    """
+    folder = Path(folder)
+    if not _journal(folder).exists() and not any(folder.glob(".*.tmp")):
+        return []
+    try:
+        with lock(folder, timeout):
+            _remove_temps(folder)
+            return _roll_back(folder)
+    except Timeout:  # a save is running; it will finish or recover itself
+        return []
 
 
 # --- the public API --------------------------------------------------------------------------
