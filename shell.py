@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, metrics
+import auth_ui
+from dashboard import access, cache, metrics
+from dashboard.access import Viewer
 from dashboard.data import Dataset
 from dashboard.i18n import LANGS, country_name, normalise_lang, translator
 from dashboard.metrics import UNKNOWN, Filters
@@ -24,13 +26,21 @@ LANG_LABELS = {"en": "English", "ja": "日本語"}
 
 @dataclass(frozen=True)
 class Context:
-    """What a page needs: the language, ``t`` bound to it, the data before and after filters."""
+    """What a page needs: the language, ``t`` bound to it, the data before and after filters,
+    and who is looking. ``full`` and ``data`` are already scoped to what ``viewer`` may see
+    (``dashboard.access.scope``): a page never holds data its viewer may not see."""
 
     lang: str
     t: Callable[..., str]
     full: Dataset
     data: Dataset
     filters: Filters
+    viewer: Viewer = access.PUBLIC
+
+    @property
+    def user(self) -> str:
+        """The signed-in user's name ("" for a public visitor), e.g. for a version note."""
+        return self.viewer.name or self.viewer.username
 
 
 # Streamlit's own ``bind="query-params"`` writes a widget's *display label* into the URL (the
@@ -80,18 +90,25 @@ def show_problems(problems: tuple[Problem, ...], lang: str) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def load_data(lang: str) -> Dataset:
-    """The cached dataset; stops the page with the problem list when there is none to show."""
+def load_data(lang: str, viewer: Viewer = access.STAFF) -> Dataset:
+    """The cached dataset; stops the page with the problem list when there is none to show.
+
+    The problem list quotes values from the files, so only a viewer who may manage the data
+    sees it; the others get the message alone.
+    """
     tr = translator(lang)
     loaded = cache.load()
+    details = access.can(viewer, "manage_data")
     if loaded.dataset is None:
         st.error(tr("shell.data_failed", folder=cache.data_dir()))
-        show_problems(loaded.problems, lang)
+        if details:
+            show_problems(loaded.problems, lang)
         st.stop()
     if errors(list(loaded.problems)):
         st.warning(tr("shell.data_stale"))
-        with st.expander(tr("shell.show_problems")):
-            show_problems(loaded.problems, lang)
+        if details:
+            with st.expander(tr("shell.show_problems")):
+                show_problems(loaded.problems, lang)
     return loaded.dataset
 
 
@@ -153,11 +170,16 @@ def _parse_years(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
 
 
 def start() -> Context:
-    """Language, data and filters for this run; stored for the page to pick up."""
+    """Language, viewer, data and filters for this run; stored for the page to pick up.
+
+    The data is scoped to the viewer (``access.scope``) before the filters see it, so no URL
+    parameter or widget can reach rows the viewer may not see.
+    """
     lang = language_picker()
-    ds = load_data(lang)
+    viewer = auth_ui.current_viewer(lang)
+    ds = access.scope(load_data(lang, viewer), viewer)
     filters = filters_sidebar(ds, lang)
-    ctx = Context(lang, translator(lang), ds, metrics.apply_filters(ds, filters), filters)
+    ctx = Context(lang, translator(lang), ds, metrics.apply_filters(ds, filters), filters, viewer)
     st.session_state["_ctx"] = ctx
     return ctx
 

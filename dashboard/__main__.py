@@ -44,6 +44,37 @@ def write_synthetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_user_command(args: argparse.Namespace) -> int:
+    """Add or update a user in the users file, with a bcrypt-hashed password."""
+    import getpass
+    import os
+    from pathlib import Path
+
+    from dashboard import auth
+
+    path = args.config or str(auth.auth_file())
+    if args.town:
+        folder = os.environ.get("DASHBOARD_DATA_DIR") or str(Path(__file__).parent.parent / "data")
+        loaded = load_dataset(folder)
+        if loaded.ok and args.town not in set(loaded.dataset.regions["region_id"]):
+            towns = ", ".join(sorted(loaded.dataset.regions["region_id"]))
+            print(f"error: unknown town {args.town!r}; towns in {folder}: {towns}", file=sys.stderr)
+            return 2
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    new = auth.add_user(
+        path, args.username, password, args.role, town=args.town, name=args.name, email=args.email
+    )
+    where = f" ({args.town})" if args.town else ""
+    print(f"{'added' if new else 'updated'} {args.username.lower()}: {args.role}{where} -> {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -61,6 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--outcomes", type=int, help="default: 1 per program")
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(run=write_synthetic)
+    user = commands.add_parser("add-user", help="add a user who can sign in, or change one")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=("staff", "municipality", "public"))
+    user.add_argument("--town", help="region_id of a municipality user's town, e.g. tono")
+    user.add_argument("--name", help="name shown when signed in, e.g. 'Tono city hall'")
+    user.add_argument("--email", help="e-mail, to match a sign-in through an OpenID provider")
+    user.add_argument("--config", help="users file (default: $DASHBOARD_AUTH_FILE or auth.yaml)")
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    user.set_defaults(run=add_user_command)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

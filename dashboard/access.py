@@ -1,0 +1,301 @@
+"""Who sees what: roles, the data each role may hold, and small-count suppression.
+
+Three roles:
+
+- ``staff`` sees everything, names included, and may manage the data and pin quotes;
+- ``municipality`` (with a ``town``) sees its own town's people in full, and everything else as
+  the public does;
+- ``public`` sees aggregates, and people (names, testimonials) only where ``public_consent`` is
+  true.
+
+``scope(dataset, viewer)`` cuts the data *before* any page sees it: a person the viewer may not
+see individually keeps the row (so network-wide counts stay right) but loses every identifying
+field: the id becomes an opaque pseudonym, the name and the source note are removed, their
+testimonials are dropped, and their name is blanked out (``[…]``) from the free text of every
+table. Pages then show counts through ``mask_small_counts``: a count of 1 or 2 people in a
+breakdown is shown as ``"<3"`` to anyone who may not see those people individually.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from dashboard.data import Dataset
+
+ROLES = ("staff", "municipality", "public")
+ACTIONS = ("manage_data", "pin", "see_names")
+WITHHELD_PREFIX = "withheld-"
+REDACTED = "[…]"
+SMALL_COUNT_THRESHOLD = 3
+# pages (file stems) only some roles may open; every other page is open to every role, with its
+# data scoped and masked
+PAGE_NEEDS = {"data": "manage_data"}
+# text columns that may mention people by name
+FREE_TEXT = {
+    "regions": ("source",),
+    "programs": ("title", "source"),
+    "participants": ("source",),
+    "participations": ("role", "source"),
+    "testimonials": ("text", "highlight", "source"),
+    "outcomes": ("description", "source"),
+}
+# a key only this process knows, so pseudonyms cannot be turned back into ids by guessing
+_PSEUDONYM_KEY = secrets.token_bytes(32)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a role, the town of a municipality, and how to greet them."""
+
+    role: str = "public"
+    town: str | None = None
+    name: str = ""
+    username: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}: use one of {', '.join(ROLES)}")
+        if self.role == "municipality" and not self.town:
+            raise ValueError("a municipality user needs a town (a region_id)")
+        if self.role != "municipality" and self.town:
+            object.__setattr__(self, "town", None)
+
+
+PUBLIC = Viewer("public")
+STAFF = Viewer("staff")
+
+
+def can(viewer: Viewer, action: str) -> bool:
+    """Whether ``viewer`` may do ``action``.
+
+    ``manage_data`` (the data page: uploads, edits, restores) and ``pin`` (choosing the quotes
+    others see first) are staff-only. ``see_names`` is whether the viewer may see people who did
+    not consent to be shown: staff everywhere, a municipality in its own town (``scope`` has
+    already removed the others). An unknown action is refused loudly.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
+    if action == "see_names":
+        return viewer.role in ("staff", "municipality")
+    return viewer.role == "staff"
+
+
+def can_open(viewer: Viewer, page: str) -> bool:
+    """Whether the page with file stem ``page`` is in ``viewer``'s navigation."""
+    need = PAGE_NEEDS.get(page.removesuffix(".py"))
+    return need is None or can(viewer, need)
+
+
+def allowed_towns(viewer: Viewer) -> tuple[str, ...] | None:
+    """The towns whose page the viewer may open in full; None means every town.
+
+    A municipality opens its own town's page only; staff and the public may open every town's
+    page (the public sees it scoped and masked like every other page).
+    """
+    return (viewer.town,) if viewer.role == "municipality" else None
+
+
+# --- scoping the data -----------------------------------------------------------------------
+
+
+def visible_people(ds: Dataset, viewer: Viewer) -> set[str]:
+    """Ids of the people ``viewer`` may see individually (name, testimonials, row in a list)."""
+    people = ds.participants
+    if viewer.role == "staff":
+        return set(people["participant_id"])
+    consent = people["public_consent"].fillna(False).astype(bool).to_numpy()
+    visible = set(people.loc[consent, "participant_id"])
+    if viewer.role == "municipality":
+        own_programs = set(ds.programs.loc[ds.programs["region_id"] == viewer.town, "program_id"])
+        pairs = ds.participations
+        visible |= set(pairs.loc[pairs["program_id"].isin(own_programs), "participant_id"])
+    return visible
+
+
+def pseudonym(participant_id: str) -> str:
+    """An opaque, stable (for this server process) stand-in for a hidden person's id."""
+    digest = hmac.new(_PSEUDONYM_KEY, participant_id.encode(), hashlib.sha256).hexdigest()
+    return WITHHELD_PREFIX + digest[:12]
+
+
+def withheld(ids: pd.Series) -> pd.Series:
+    """True where a participant id is a pseudonym, i.e. the person is not to be listed."""
+    return ids.astype("string").str.startswith(WITHHELD_PREFIX).fillna(False).astype(bool)
+
+
+def listable(frame: pd.DataFrame, column: str = "participant_id") -> pd.DataFrame:
+    """The rows of a person-level frame (one row per person) the viewer may see one by one.
+
+    Works on any frame made from scoped data: rows about hidden people carry a pseudonym.
+    """
+    if frame.empty or column not in frame:
+        return frame
+    return frame[~withheld(frame[column]).to_numpy()]
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern matching the given names and each capitalised part of 3+ letters."""
+    words: set[str] = set()
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        words.add(name)
+        words.update(p for p in re.split(r"\s+", name) if len(p) >= 3 and p[:1].isupper())
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _redact(frame: pd.DataFrame, columns: Iterable[str], pattern: re.Pattern[str] | None):
+    if pattern is None:
+        return frame
+    changed = {}
+    for column in columns:
+        if column in frame and len(frame):
+            values = frame[column]
+            changed[column] = values.where(
+                values.isna(), values.astype("string").str.replace(pattern, REDACTED, regex=True)
+            ).astype(values.dtype)
+    return frame.assign(**changed) if changed else frame
+
+
+def scope(ds: Dataset, viewer: Viewer) -> Dataset:
+    """The part of ``ds`` that ``viewer`` may hold. Staff get ``ds`` itself.
+
+    For the others, every person they may not see individually (see ``visible_people``) keeps
+    their row, nationality and participations, so that counts over the network stay right, but:
+    their id becomes a pseudonym in every table, their name and source note are removed, their
+    testimonials are dropped, and their name is replaced by ``[…]`` in the free text of every
+    table (a testimonial or an outcome that mentions them).
+    """
+    if viewer.role == "staff":
+        return ds
+    return _scope(ds, viewer.role, viewer.town)
+
+
+@lru_cache(maxsize=32)
+def _scope(ds: Dataset, role: str, town: str | None) -> Dataset:
+    viewer = Viewer(role, town)
+    visible = visible_people(ds, viewer)
+    people = ds.participants
+    hidden = ~people["participant_id"].isin(visible)
+    if not hidden.any():
+        return ds
+    mapping = {pid: pseudonym(pid) for pid in people.loc[hidden, "participant_id"]}
+    names = people.loc[hidden, "display_name"].dropna().astype(str)
+    pattern = _name_pattern(names)
+
+    people = people.copy()
+    people.loc[hidden, "display_name"] = pd.NA
+    people.loc[hidden, "source"] = pd.NA
+    people["participant_id"] = people["participant_id"].replace(mapping)
+    pairs = ds.participations.assign(
+        participant_id=ds.participations["participant_id"].replace(mapping)
+    )
+    texts = ds.testimonials[ds.testimonials["participant_id"].isin(visible)]
+    tables = {
+        "regions": ds.regions,
+        "programs": ds.programs,
+        "participants": people,
+        "participations": pairs,
+        "testimonials": texts,
+        "outcomes": ds.outcomes,
+    }
+    for name, columns in FREE_TEXT.items():
+        tables[name] = _redact(tables[name], columns, pattern)
+    return ds.replace(**tables)
+
+
+# --- small counts ---------------------------------------------------------------------------
+
+
+def small_cells(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    viewer: Viewer,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+    town: str | None = None,
+) -> pd.DataFrame:
+    """True for each count in ``columns`` that ``viewer`` must not see: from 1 to
+    ``threshold - 1``. Zero and missing counts single nobody out and stay.
+
+    Staff see every count. A municipality sees every count of its own town: rows whose
+    ``region_id`` is its town, or the whole frame when ``town`` (the town the frame is about)
+    is its town.
+    """
+    columns = [c for c in columns if c in frame]
+    cells = pd.DataFrame(False, index=frame.index, columns=columns)
+    if viewer.role == "staff" or frame.empty:
+        return cells
+    for column in columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        cells[column] = ((values > 0) & (values < threshold)).fillna(False).astype(bool)
+    if viewer.role == "municipality":
+        if town is not None and town == viewer.town:
+            cells.loc[:, :] = False
+        elif "region_id" in frame:
+            own = (frame["region_id"] == viewer.town).fillna(False).to_numpy()
+            cells.loc[own, :] = False
+    return cells
+
+
+def is_small(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    viewer: Viewer,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+    town: str | None = None,
+) -> pd.Series:
+    """True for each row with at least one count ``viewer`` must not see (drop it from charts)."""
+    return small_cells(frame, columns, viewer, threshold, town).any(axis=1)
+
+
+def mask_small_counts(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    viewer: Viewer,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+    town: str | None = None,
+) -> pd.DataFrame:
+    """A copy of ``frame`` for display: counts ``viewer`` must not see become ``"<3"``.
+
+    Columns with a masked cell become text (object dtype); the others keep their type, so a
+    staff member's table is unchanged. Apply it to a table just before showing or downloading it.
+    """
+    cells = small_cells(frame, columns, viewer, threshold, town)
+    out = frame.copy()
+    for column in cells.columns:
+        if cells[column].any():
+            values = out[column].astype(object)
+            values[cells[column].to_numpy()] = f"<{threshold}"
+            out[column] = values
+    return out
+
+
+def mask_count(
+    value: int | None,
+    viewer: Viewer,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+    town: str | None = None,
+) -> int | str | None:
+    """One count for display: ``"<3"`` when ``viewer`` must not see it, else the count."""
+    frame = pd.DataFrame({"n": [value]})
+    return mask_small_counts(frame, ["n"], viewer, threshold, town)["n"].iloc[0]
+
+
+def shows_all_counts(viewer: Viewer, towns: Iterable[str] = ()) -> bool:
+    """Whether ``viewer`` sees every count of data limited to ``towns`` (empty: every town)."""
+    towns = tuple(towns)
+    if viewer.role == "staff":
+        return True
+    return viewer.role == "municipality" and len(towns) > 0 and set(towns) == {viewer.town}
