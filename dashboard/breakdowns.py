@@ -19,7 +19,7 @@ import pandas as pd
 from babel import Locale
 
 from dashboard.data import Dataset
-from dashboard.i18n import country_name, normalise_lang, t
+from dashboard.i18n import country_name, format_number, normalise_lang, t
 from dashboard.metrics import UNKNOWN, program_table, returning_participants
 
 # country_converter's continent names -> UN M49 codes, which CLDR (babel) names in every language
@@ -280,3 +280,54 @@ def display_table(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFra
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV in UTF-8 with a byte-order mark (so Excel opens Japanese correctly)."""
     return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+# --- titles that state the finding ---------------------------------------------------------
+
+
+def nationality_title(table: pd.DataFrame, lang: str) -> str:
+    """The title over ``nationality_table``: how many people, from how many countries, most
+    from where ("27 participants from 15 countries; most from Thailand (4)")."""
+    people = int(table["people"].sum())
+    known = table[table["nationality"] != UNKNOWN]
+    number = lambda v: format_number(v, lang)  # noqa: E731
+    if known.empty:
+        return t("nationalities.by_country.title_none", lang, people=number(people))
+    top = known.iloc[0]
+    country = country_name(top["nationality"], lang)
+    if len(known) == 1:
+        return t(
+            "nationalities.by_country.title_one_country",
+            lang,
+            top=country,
+            top_n=number(top["people"]),
+            people=number(people),
+        )
+    return t(
+        "nationalities.by_country.title",
+        lang,
+        n=number(len(known)),
+        people=number(people),
+        top=country,
+        top_n=number(top["people"]),
+    )
+
+
+def town_title(summary: pd.DataFrame, town_names: Mapping[str, str], lang: str) -> str:
+    """The title over the town -> nationality view, from ``town_summary``: the town with the
+    most nationalities ("Tono brought together 9 nationalities")."""
+    lead = summary.iloc[0]
+    town = town_names.get(lead["region_id"], lead["region_id"])
+    count = int(lead["nationalities"])
+    if count == 0:
+        return t("nationalities.by_town.title_none", lang, town=town)
+    if count == 1:
+        return t("nationalities.by_town.title_one", lang, town=town)
+    return t("nationalities.by_town.title", lang, town=town, n=format_number(count, lang))
+
+
+def returning_caption(count: int, lang: str) -> str:
+    """ "2 people took part in more than one program" (one person: singular)."""
+    if count == 1:
+        return t("nationalities.returning.caption_one", lang)
+    return t("nationalities.returning.caption", lang, n=format_number(count, lang))

@@ -21,7 +21,7 @@ import pandas as pd
 
 from dashboard.breakdowns import person_label
 from dashboard.data import Dataset
-from dashboard.i18n import country_name, format_date_range, t, town_name
+from dashboard.i18n import country_name, format_date_range, format_number, t, town_name
 from dashboard.metrics import program_table
 
 SEASONS = ("spring", "summer", "autumn", "winter")
@@ -238,9 +238,9 @@ def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
     records = people.to_dict("records")
     labels = [person_label(row, lang) for row in records]
     names = {str(row.get("display_name") or "").strip() for row in records}
-    labels.sort(key=lambda label: label not in names)  # named people first, order kept
+    labels.sort(key=lambda label: (label not in names, label))  # named people first
     codes = sorted(set(people["nationality"].dropna()))
-    countries = [country_name(code, lang) for code in codes]
+    countries = sorted(country_name(code, lang) for code in codes)
     if people["nationality"].isna().any():
         countries.append(country_name("", lang))
     outcomes = ds.outcomes[ds.outcomes["program_id"] == program_id]
@@ -278,11 +278,12 @@ def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
 
 def _testimonials_for(texts: pd.DataFrame, program_id: str) -> pd.DataFrame:
     """Testimonials tied to the program, or naming it among ``related_program_ids``."""
-    tied = texts["program_id"] == program_id
+    tied = (texts["program_id"] == program_id).fillna(False).astype(bool)
     if "related_program_ids" in texts.columns:
         related = texts["related_program_ids"].fillna("").astype(str)
-        tied = tied | related.map(lambda ids: program_id in re.split(r"[;\s]+", ids))
-    return texts[tied.fillna(False)]
+        names = related.map(lambda ids: program_id in re.split(r"[;\s]+", ids)).astype(bool)
+        tied = tied | names
+    return texts[tied]
 
 
 def program_label(row: Mapping, lang: str) -> str:
@@ -294,3 +295,43 @@ def program_label(row: Mapping, lang: str) -> str:
         lang,
     )
     return f"{row['town']} · {dates}"
+
+
+# --- titles that state the finding ---------------------------------------------------------
+
+
+def gantt_title(gantt: pd.DataFrame, town_names: Mapping[str, str], lang: str) -> str:
+    """The title over the Gantt: how many programs, in how many towns, over which dates."""
+    first, last = gantt["start_date"].min(), gantt["end_date"].max()
+    dates = format_date_range(first.date(), last.date(), lang)
+    towns = list(dict.fromkeys(gantt["region_id"]))
+    town = town_names.get(towns[0], towns[0])
+    if len(gantt) == 1:
+        return t("timeline.gantt.title_one", lang, town=town, dates=dates)
+    count = format_number(len(gantt), lang)
+    if len(towns) == 1:
+        return t("timeline.gantt.title_town", lang, n=count, town=town, dates=dates)
+    return t(
+        "timeline.gantt.title", lang, n=count, towns=format_number(len(towns), lang), dates=dates
+    )
+
+
+def cumulative_title(cumulative: pd.DataFrame, lang: str) -> str:
+    """The title over the running totals: where they end ("18 participants from 10 countries
+    spent 152 person-days in the towns")."""
+    final = cumulative.iloc[-1]
+    people, nations = int(final["participants"]), int(final["nationalities"])
+    values = {
+        "people": format_number(people, lang),
+        "nationalities": format_number(nations, lang),
+        "person_days": format_number(int(final["person_days"]), lang),
+    }
+    if people == 1:
+        return t("timeline.cumulative.title_one", lang, person_days=values["person_days"])
+    if nations == 0:
+        key = "timeline.cumulative.title_unknown"
+        return t(key, lang, people=values["people"], person_days=values["person_days"])
+    if nations == 1:
+        key = "timeline.cumulative.title_one_country"
+        return t(key, lang, people=values["people"], person_days=values["person_days"])
+    return t("timeline.cumulative.title", lang, **values)

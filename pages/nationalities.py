@@ -68,21 +68,9 @@ view = by_country.assign(
         f"{n(p)} ({s:.1f}%)" for p, s in zip(by_country["people"], by_country["share"], strict=True)
     ],
 )
-known = by_country[by_country["nationality"] != ""]
-if known.empty:
-    title = t("nationalities.by_country.title_none", people=n(h["participants"]))
-else:
-    top = known.iloc[0]
-    title = t(
-        "nationalities.by_country.title",
-        n=n(h["nationalities"]),
-        people=n(h["participants"]),
-        top=country_name(top["nationality"], lang),
-        top_n=n(top["people"]),
-    )
 fig = charts.nationality_bars(
     view,
-    title=title,
+    title=breakdowns.nationality_title(by_country, lang),
     labels={"people": t("nationalities.col.people"), "country": t("nationalities.col.country")},
 )
 table = display_table(
@@ -113,11 +101,7 @@ else:
     )
     fig = charts.town_nationality_treemap(
         view,
-        title=t(
-            "nationalities.by_town.title",
-            town=towns.get(lead["region_id"], lead["region_id"]),
-            n=n(lead["nationalities"]),
-        ),
+        title=breakdowns.town_title(summary, towns, lang),
         colours=colours,
     )
     table = display_table(
@@ -228,7 +212,7 @@ else:
             " / ".join(labels_by_id.get(p, p) for p in ids) for ids in returning["program_ids"]
         ],
     )
-    st.caption(t("nationalities.returning.caption", n=n(len(returning))))
+    st.caption(breakdowns.returning_caption(len(returning), lang))
     table = display_table(
         view,
         {

@@ -96,13 +96,7 @@ with left:
                 for p, d in zip(gantt["listed"], gantt["days"], strict=True)
             ],
         )
-        first, last = gantt["start_date"].min(), gantt["end_date"].max()
-        title = t(
-            "timeline.gantt.title",
-            n=n(len(gantt)),
-            towns=n(gantt["region_id"].nunique()),
-            dates=format_date_range(first.date(), last.date(), lang),
-        )
+        title = timeline.gantt_title(gantt, towns, lang)
         fig = charts.program_gantt(
             view,
             title=title,
@@ -175,15 +169,9 @@ else:
         program=running["program_id"].map(labels_by_id),
         date_text=[format_date(d.date(), lang) for d in running["date"]],
     )
-    final = running.iloc[-1]
     fig = charts.cumulative_lines(
         view,
-        title=t(
-            "timeline.cumulative.title",
-            people=n(final["participants"]),
-            nationalities=n(final["nationalities"]),
-            person_days=n(final["person_days"]),
-        ),
+        title=timeline.cumulative_title(running, lang),
         labels={
             "participants": t("timeline.col.participants_so_far"),
             "nationalities": t("timeline.col.nationalities_so_far"),
