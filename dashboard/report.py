@@ -35,7 +35,7 @@ from dashboard.i18n import (
 from dashboard.palette import NEUTRAL, UNKNOWN_COLOUR, town_colours
 
 CHROMIUM = "/usr/bin/chromium"
-REPORT_WIDTH = 700  # px: the width of a chart on an A4 page with 15 mm margins
+REPORT_WIDTH = 660  # px: a chart's width, inside an A4 page with 15 mm margins (680 px)
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": False, "displayModeBar": False}
 
 TEMPLATE = Path(__file__).parent / "templates" / "town_report.html"

@@ -166,9 +166,7 @@ def relationship(ds: Dataset, region_id: str) -> Relationship:
     undated = table[table["days"].isna()]
     undated_people = people[people["program_id"].isin(set(undated["program_id"]))]
     has_reported = table["reported"].notna().any()
-    reported = (
-        int(table["reported"].fillna(table["listed"]).sum()) if has_reported else None
-    )
+    reported = int(table["reported"].fillna(table["listed"]).sum()) if has_reported else None
     starts = table["start_date"].dropna()
     ends = table["end_date"].dropna()
     return Relationship(
@@ -220,23 +218,22 @@ def first_sentence(text: str) -> str:
     return parts[0].strip() if parts else text
 
 
-def _highlight_of(row: dict) -> str:
-    """The testimonial's pull-quote: the voices module's highlight when it offers one, else the
-    staff's ``highlight`` column, else the first sentence."""
-    try:  # the testimonials work may offer a smarter highlight
-        from dashboard import voices  # type: ignore[attr-defined]
-
-        pick = getattr(voices, "highlight", None) or getattr(voices, "highlight_sentence", None)
-        if pick is not None:
-            found = pick(row)
-            if found:
-                return str(found)
-    except Exception:  # noqa: BLE001 - a missing or failing helper falls back quietly
-        pass
+def _highlight_of(row: dict) -> tuple[str, bool]:
+    """The testimonial's pull-quote and whether staff pinned it: the voices module's choice
+    when it is available, else the pinned ``highlight`` when the text still holds it, else the
+    first sentence."""
     pinned = row.get("highlight")
-    if pinned is not None and not pd.isna(pinned) and str(pinned).strip():
-        return str(pinned).strip()
-    return first_sentence(row["text"])
+    pinned = "" if pinned is None or pd.isna(pinned) else str(pinned).strip()
+    try:
+        from dashboard.voices import highlight_for
+    except ImportError:  # the testimonials module is optional here
+        highlight_for = None
+    if highlight_for is not None:
+        chosen = highlight_for(row["text"], pinned or None)
+        return chosen.sentence, bool(chosen.pinned)
+    if pinned and " ".join(pinned.split()) in " ".join(str(row["text"]).split()):
+        return pinned, True
+    return first_sentence(row["text"]), False
 
 
 def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
@@ -269,7 +266,7 @@ def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
             and not pd.isna(person["display_name"])
         )
         nat = "" if person is None or pd.isna(person["nationality"]) else person["nationality"]
-        pinned = row.get("highlight")
+        quote, pinned = _highlight_of(row)
         rows.append(
             {
                 "testimonial_id": row["testimonial_id"],
@@ -278,9 +275,9 @@ def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
                 "name": person["display_name"] if named else "",
                 "nationality": nat,
                 "language": row["language"],
-                "quote": _highlight_of(row),
+                "quote": quote,
                 "text": row["text"],
-                "pinned": pinned is not None and not pd.isna(pinned) and bool(str(pinned).strip()),
+                "pinned": pinned,
                 "related": bool(row["related"]),
                 "order": row["order"],
             }
