@@ -87,15 +87,15 @@ def max_rows() -> int:
 
 
 def can_manage_data(ctx) -> bool:
-    """Whether the viewer of ``ctx`` may upload, save and restore data.
+    """Whether the viewer of ``ctx`` may upload, save and restore data (staff only)."""
+    from dashboard import access
 
-    Everyone may until sign-in exists; point this at ``dashboard.access`` then (staff only).
-    """
-    return True
+    viewer = getattr(ctx, "viewer", None)
+    return viewer is not None and access.can(viewer, "manage_data")
 
 
 def actor(ctx) -> str:
-    """Who is saving, for the version note (the signed-in user's name once sign-in exists)."""
+    """Who is saving, for the version note: the signed-in user's name, or ""."""
     return str(getattr(ctx, "user", "") or "")
 
 
@@ -150,10 +150,7 @@ def check_limits(file: str, size: int, data: bytes | None = None) -> list[Proble
                 None,
                 None,
                 "too_large",
-                params=(
-                    ("size", f"{size / 1024 / 1024:.1f}"),
-                    ("limit", f"{limit / 1024 / 1024:g}"),
-                ),
+                params=(("size", size_label(size)), ("limit", size_label(limit))),
             )
         ]
     if data is not None:
@@ -457,11 +454,11 @@ def table_list(tables, lang: str) -> str:
     return sep.join(t(f"data.table.{name}", lang) for name in tables)
 
 
-def size_label(size: int) -> str:
+def size_label(size: float) -> str:
     """A file size for people: ``812 KB``, ``3.4 MB``."""
     if size < MB:
-        return f"{max(size / 1024, 0.1):.1f} KB" if size < 10 * 1024 else f"{size // 1024} KB"
-    return f"{size / MB:.1f} MB"
+        return f"{round(size / 1024, 1):g} KB"
+    return f"{round(size / MB, 1):g} MB"
 
 
 def problems_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:

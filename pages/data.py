@@ -23,6 +23,8 @@ if not upload.can_manage_data(ctx):
     st.warning(t("data.not_allowed"))
     st.stop()
 
+store.recover(folder)  # a save cut short by a crash: put the last good version back
+
 flash = st.session_state.pop("data_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")

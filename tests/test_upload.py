@@ -114,8 +114,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(current, monkey
     result = upload.check_uploads([big], *current)
     assert [p.code for p in result.problems] == ["too_large"]
     assert calls == []
-    assert result.problems[0].message("en") == "the file is 3.0 MB; the limit is 1 MB"
-    assert result.problems[0].message("ja") == "ファイルが 3.0 MB あります。上限は 1 MB です"
+    assert result.problems[0].message("en") == "the file is 3 MB; the limit is 1 MB"
+    assert result.problems[0].message("ja") == "ファイルが 3 MB あります。上限は 1 MB です"
 
 
 def test_a_file_with_too_many_rows_is_refused_before_it_is_parsed(current, monkeypatch):
@@ -293,11 +293,21 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     monkeypatch.setattr(Path, "read_bytes", original)
 
     # saving: another save holds the lock
+    (folder / "outcomes.csv").write_bytes((DATA / "outcomes.csv").read_bytes())
     from dashboard import store
 
     with store.lock(folder):
         result = store.save_tables(folder, {"regions": current[0]["regions"]}, timeout=0.05)
     cases["busy"] = codes(result.problems)
+
+    # saving: the disk refuses the write
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.os, "replace", disk_full)
+    regions = current[0]["regions"].assign(source="x")
+    cases["disk full"] = codes(store.save_tables(folder, {"regions": regions}).problems)
+    monkeypatch.undo()
     return cases
 
 

@@ -1,0 +1,226 @@
+"""The Data page as staff use it: upload, see every problem, preview the changes, save, restore.
+
+AppTest drives ``st.file_uploader`` directly (streamlit 1.67); the browser test uploads a
+Shift-JIS file through the real file input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard import data, store
+
+from .conftest import DATA, Server, app_test, screenshot, wait_for_app
+from .pages_list import page_title
+
+
+@pytest.fixture
+def folder(data_copy, monkeypatch) -> Path:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_copy))
+    return data_copy
+
+
+def programs_csv(encoding: str = "cp932", **cells: str) -> bytes:
+    """programs.csv with cells changed, ``{"<program_id>.<column>": value}``."""
+    with (DATA / "programs.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for key, value in cells.items():
+        ident, column = key.rsplit(".", 1)
+        next(r for r in rows if r["program_id"] == ident)[column] = value
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+BAD_DATE = {"tono-2017-09.start_date": "2017/09/06"}
+GOOD_EDIT = {"tono-2017-09.participants_reported": "12"}
+
+
+def open_data_page(lang: str = "en", role: str | None = "staff"):
+    at = app_test({"lang": lang}, role=role).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload_file(at, name: str, body: bytes):
+    at.file_uploader(key="data_upload_0").set_value((name, body, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(
+    ("lang", "message", "fix"),
+    [
+        ("en", '"2017/09/06" is not written as YYYY-MM-DD', "Write it as 2017-09-06."),
+        (
+            "ja",
+            "「2017/09/06」が YYYY-MM-DD 形式ではありません",
+            "2017-09-06 のように書いてください。",
+        ),
+    ],
+)
+def test_a_shift_jis_sheet_with_a_bad_date_shows_the_row_and_how_to_fix_it(
+    folder, lang, message, fix
+):
+    before = (folder / "programs.csv").read_bytes()
+    at = upload_file(open_data_page(lang), "プログラム.csv", programs_csv("cp932", **BAD_DATE))
+    assert at.selectbox(key="data_table_0_0").value == "programs"  # from the Japanese name
+    assert len(at.error) == 1 and "1" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert len(problems) == 1
+    row = problems.iloc[0].tolist()
+    assert row[:4] == ["プログラム.csv", "4", "start_date", "2017/09/06"]
+    assert row[4:6] == [message, fix]
+    assert not [b for b in at.button if b.key == "data_save"]  # nothing can be saved
+    assert (folder / "programs.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_good_sheet_shows_the_changes_then_saves_and_can_be_restored(folder, lang):
+    before = (folder / "programs.csv").read_bytes()
+    at = upload_file(open_data_page(lang), "programs.csv", programs_csv("utf-8", **GOOD_EDIT))
+    assert not at.error
+    metrics = [m.value for m in at.metric]
+    assert metrics[:3] == ["0", "1", "0"]  # added, changed, removed
+    changed = at.dataframe[0].value
+    assert changed.iloc[0].tolist() == ["tono-2017-09", "participants_reported", "11", "12"]
+
+    at.button(key="data_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success and ("Saved" in at.success[0].value or "保存しました" in at.success[0].value)
+    result = data.load_dataset(folder)
+    tono = result.dataset.programs.set_index("program_id").loc["tono-2017-09"]
+    assert tono["participants_reported"] == 12
+    (version,) = store.list_versions(folder)
+    assert version.id in at.success[0].value
+    assert at.file_uploader(key="data_upload_1").value in (None, [])  # a fresh uploader
+
+    # earlier versions: compare with today, restore
+    assert at.selectbox(key="data_version").value == version.id
+    compare = [d.value for d in at.dataframe if "participants_reported" in d.value.to_string()]
+    assert compare and compare[0].iloc[0].tolist()[-2:] == ["12", "11"]
+    at.button(key="data_restore").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (folder / "programs.csv").read_bytes() == before
+    assert [v.reason for v in store.list_versions(folder)] == ["restore", "save"]
+
+
+def test_an_unknown_file_name_asks_which_table_it_is(folder):
+    at = upload_file(open_data_page(), "season 2026.csv", programs_csv("utf-8", **GOOD_EDIT))
+    assert at.selectbox(key="data_table_0_0").value is None
+    assert "does not say which table" in at.dataframe[0].value.to_string()
+    at.selectbox(key="data_table_0_0").set_value("programs").run()
+    assert not at.error
+    assert [m.value for m in at.metric][:3] == ["0", "1", "0"]
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(folder, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MAX_UPLOAD_MB", "0.001")
+    at = upload_file(open_data_page("ja"), "programs.csv", programs_csv("utf-8"))
+    text = at.dataframe[0].value.to_string()
+    assert "上限は 1 KB です" in text
+
+
+def test_uploading_the_current_data_has_nothing_to_save(folder):
+    at = upload_file(open_data_page(), "programs.csv", (folder / "programs.csv").read_bytes())
+    assert [m.value for m in at.metric][:3] == ["0", "0", "0"]
+    assert at.button(key="data_save").disabled
+
+
+def test_the_page_offers_templates_and_a_zip_of_all_data(folder):
+    at = open_data_page()
+    keys = {el.proto.id for el in at.get("download_button")} or set()
+    labels = [el.proto.label for el in at.get("download_button")]
+    assert "Download all data (zip)" in labels
+    assert labels.count("CSV") == 6 and labels.count("Excel (.xlsx)") == 6
+    assert keys  # rendered with ids
+
+
+def test_the_data_page_is_only_for_staff(folder):
+    at = app_test(role="public").run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/data.py")
+
+
+# --- in the browser -------------------------------------------------------------------------------
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def data_server(tmp_path_factory):
+    """The app on a writable copy of the data, with one staff user who can sign in."""
+    from dashboard import auth
+
+    base = tmp_path_factory.mktemp("browser")
+    target = base / "data"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns(".versions", ".lock", "source"))
+    users = base / "auth.yaml"
+    auth.add_user(users, "aiko", PASSWORD, "staff", name="Aiko")
+    srv = Server({"DASHBOARD_DATA_DIR": str(target), "DASHBOARD_AUTH_FILE": str(users)})
+    srv.folder = target
+    yield srv
+    srv.stop()
+
+
+def open_in_browser(page, server, lang: str):
+    """Sign in as staff in the sidebar, then open the Data page from the navigation."""
+    from dashboard.i18n import t
+
+    page.goto(f"{server.url}/?lang={lang}")
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text(t("access.sign_in", lang), exact=True).first.click()
+    sidebar.get_by_label(t("access.username", lang)).fill("aiko")
+    sidebar.get_by_label(t("access.password", lang)).fill(PASSWORD)
+    sidebar.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
+    nav = page.locator('[data-testid="stSidebarNav"] a', has_text=page_title("data.py", lang))
+    nav.wait_for()
+    nav.click()
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached")
+    wait_for_app(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_staff_upload_a_shift_jis_sheet_see_the_bad_row_then_the_changes(
+    page, data_server, tmp_path, lang
+):
+    bad = tmp_path / "プログラム.csv"
+    bad.write_bytes(programs_csv("cp932", **BAD_DATE))
+    good = tmp_path / "programs.csv"
+    good.write_bytes(programs_csv("cp932", **GOOD_EDIT))
+    open_in_browser(page, data_server, lang)
+
+    page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(bad))
+    problem = "YYYY-MM-DD 形式ではありません" if lang == "ja" else "is not written as YYYY-MM-DD"
+    page.wait_for_selector('[data-testid="stAlertContentError"]')
+    wait_for_app(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    screenshot(page, f"data-problem-{lang}")
+    # the grid draws on a canvas; its cells are mirrored in an accessible table
+    cells = grid.locator('[role="gridcell"]')
+    texts = " ".join(cells.all_inner_texts())
+    assert "2017/09/06" in texts and problem in texts
+
+    page.locator('[data-testid="stFileUploaderDeleteBtn"] button').first.click()
+    wait_for_app(page)
+    page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(good))
+    save = "保存" if lang == "ja" else "Save"
+    page.get_by_role("button", name=re.compile(f"^.*{save}$")).wait_for()
+    wait_for_app(page)
+    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert metrics[:3] == ["0", "1", "0"]
+    assert not page.locator('[data-testid="stException"]').count()
+    screenshot(page, f"data-diff-{lang}")
