@@ -299,3 +299,42 @@ def shows_all_counts(viewer: Viewer, towns: Iterable[str] = ()) -> bool:
     if viewer.role == "staff":
         return True
     return viewer.role == "municipality" and len(towns) > 0 and set(towns) == {viewer.town}
+
+
+# counts of people among the headline numbers; the first is the total, the others subgroups
+HEADLINE_PEOPLE = ("participants", "participants_in_programs")
+HEADLINE_SUBGROUPS = ("unknown_nationality", "returning")
+# numbers that tell the number of people when it is small
+HEADLINE_DERIVED = ("nationalities", "person_days", "participants_reported", "testimonials")
+
+
+def mask_headline(
+    numbers: dict[str, int],
+    viewer: Viewer,
+    towns: Iterable[str] = (),
+    filtered: bool = False,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+) -> dict[str, int | str]:
+    """The headline numbers (``metrics.headline``) for display to ``viewer``.
+
+    Over the whole network (``filtered`` False) the totals stay: they are aggregates of every
+    town. Subgroup counts (people of unknown nationality, returning people) below the threshold
+    become ``"<3"``. Once filters cut the data (``filtered``; ``towns`` the towns chosen), the
+    totals are a breakdown too: a people count below the threshold becomes ``"<3"``, and so do
+    the numbers that would tell it (nationalities, person-days, reported count, testimonials).
+    """
+    out: dict[str, int | str] = dict(numbers)
+    if shows_all_counts(viewer, towns if filtered else ()):
+        return out
+    keys = HEADLINE_SUBGROUPS + (HEADLINE_PEOPLE if filtered else ())
+    for key in keys:
+        if key in out:
+            out[key] = mask_count(out[key], viewer, threshold)
+    if filtered and any(isinstance(out.get(k), str) for k in HEADLINE_PEOPLE):
+        # fewer people than the threshold: so are their nationalities and subgroups; the other
+        # numbers are withheld ("–")
+        bounded = ("nationalities", *HEADLINE_SUBGROUPS)
+        for key in (*HEADLINE_DERIVED, *HEADLINE_SUBGROUPS):
+            if key in out and out[key]:
+                out[key] = f"<{threshold}" if key in bounded else "–"
+    return out

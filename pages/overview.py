@@ -2,18 +2,27 @@
 
 import streamlit as st
 
-from dashboard import charts, metrics
+from dashboard import access, charts, metrics
 from dashboard.i18n import format_number, town_name
 from dashboard.palette import town_colours
 from shell import context
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
+viewer = ctx.viewer
+
+
+def shown(value) -> str:
+    """A number in the page's language; a masked count ("<3", "–") as it is."""
+    return value if isinstance(value, str) else format_number(value, lang)
+
 
 st.title(t("overview.title"))
 st.caption(t("overview.subtitle"))
 
-h = metrics.headline(ctx.data)
+raw = metrics.headline(ctx.data)
+# whole-network totals stay; a count of fewer than 3 people in a breakdown is shown as "<3"
+h = access.mask_headline(raw, viewer, ctx.filters.towns, filtered=ctx.filters.active)
 cards = [
     ("programs", h["programs"], None),
     ("towns", h["towns"], None),
@@ -23,33 +32,35 @@ cards = [
     ("outcomes", h["outcomes"], None),
 ]
 for column, (key, value, _) in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(
-        t(f"overview.metric.{key}"), format_number(value, lang), help=t(f"overview.help.{key}")
-    )
+    column.metric(t(f"overview.metric.{key}"), shown(value), help=t(f"overview.help.{key}"))
 
 notes = []
-if h["participants_reported"] != h["participants_in_programs"]:
+if raw["participants_reported"] != raw["participants_in_programs"]:
     notes.append(
         t(
             "overview.note.reported",
-            listed=format_number(h["participants_in_programs"], lang),
-            reported=format_number(h["participants_reported"], lang),
+            listed=shown(h["participants_in_programs"]),
+            reported=shown(h["participants_reported"]),
         )
     )
-if h["unknown_nationality"]:
-    notes.append(
-        t("overview.note.unknown_nationality", n=format_number(h["unknown_nationality"], lang))
-    )
-if h["programs_without_dates"]:
-    notes.append(t("overview.note.undated", n=format_number(h["programs_without_dates"], lang)))
-if h["returning"]:
-    notes.append(t("overview.note.returning", n=format_number(h["returning"], lang)))
+if raw["unknown_nationality"]:
+    notes.append(t("overview.note.unknown_nationality", n=shown(h["unknown_nationality"])))
+if raw["programs_without_dates"]:
+    notes.append(t("overview.note.undated", n=shown(h["programs_without_dates"])))
+if raw["returning"]:
+    notes.append(t("overview.note.returning", n=shown(h["returning"])))
+if any(isinstance(v, str) for v in h.values()):
+    notes.append(t("access.small_counts"))
 for note in notes:
     st.caption(note)
 
 left, right = st.columns([3, 2])
 with left:
     table = metrics.participants_by_town(ctx.data)
+    # a town with 1 or 2 people is not drawn for a viewer who may not see them one by one
+    small = access.is_small(table, ["listed", "reported"], viewer)
+    hidden = table[small.to_numpy()]
+    table = table[~small.to_numpy()].reset_index(drop=True)
     if table.empty:
         st.info(t("common.no_data"))
     else:
@@ -70,6 +81,9 @@ with left:
             key="overview_by_town",
             config={"toImageButtonOptions": {"filename": "participants-by-town"}},
         )
+    if not hidden.empty:
+        names = ", ".join(town_name(row, lang) for row in hidden.to_dict("records"))
+        st.caption(t("access.hidden_bars", names=names))
 with right:
     st.subheader(t("overview.purpose.title"))
     st.markdown(t("overview.purpose.mission"))

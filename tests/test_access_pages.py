@@ -1,0 +1,236 @@
+"""Every page, as staff, as Tono city hall and as the public: what must and must not appear.
+
+Runs the whole app in AppTest (entry script, sidebar, navigation). The role comes from
+``app_test(role=..., town=...)``; sign-in itself is exercised with a real users file at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import auth_ui
+from dashboard import auth
+
+from .conftest import app_test, figure_data
+from .pages_list import registered_pages
+
+ROLES = {
+    "staff": ("staff", None),
+    "tono": ("municipality", "tono"),
+    "public": ("public", None),
+}
+# people who did not consent to be shown: their ids, and the one of them the site names
+HIDDEN_IDS = ("tono-th", "tono-unknown-1", "urahoro-us", "ishinomaki-es", "joy")
+HIDDEN_NAME = "Joy"
+OTHER_TOWNS_HIDDEN_IDS = ("urahoro-us", "ishinomaki-es", "ishinomaki-mn", "joy")
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page and the sidebar show: values, labels, tables, chart data."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        for attr in ("value", "label", "body", "help", "placeholder", "options"):
+            try:
+                value = getattr(node, attr)
+            except Exception:
+                continue
+            if isinstance(value, pd.DataFrame):
+                out.append(value.to_csv())
+            elif value is not None and not callable(value):
+                out.append(str(value))
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ListFields"):
+            out.append(str(proto))
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at.main)
+    walk(at.sidebar)
+    return "\n".join(out)
+
+
+def mentions(text: str, word: str) -> bool:
+    """Whether ``word`` appears as a word or an id of its own (not inside "enjoyed")."""
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
+
+
+def open_page(name: str, who: str, query: dict | None = None) -> AppTest:
+    role, town = ROLES[who]
+    at = app_test(query, role=role, town=town).run()
+    assert not at.exception, [e.value for e in at.exception]
+    if name != registered_pages()[0]:
+        at.switch_page(f"pages/{name}").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics_of(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+OPEN_PAGES = [p for p in registered_pages() if p != "data.py"]
+
+
+@pytest.mark.parametrize("name", OPEN_PAGES)
+def test_the_public_sees_no_one_who_did_not_consent(name):
+    text = page_text(open_page(name, "public"))
+    assert not mentions(text, HIDDEN_NAME)
+    for pid in HIDDEN_IDS:
+        assert not mentions(text, pid), pid
+
+
+@pytest.mark.parametrize("name", OPEN_PAGES)
+def test_tono_sees_no_other_towns_hidden_people(name):
+    text = page_text(open_page(name, "tono", {"town": "urahoro"}))
+    assert not mentions(text, HIDDEN_NAME)
+    for pid in OTHER_TOWNS_HIDDEN_IDS:
+        assert not mentions(text, pid), pid
+
+
+def test_staff_see_the_names_the_others_do_not():
+    text = "".join(page_text(open_page(name, "staff")) for name in OPEN_PAGES)
+    assert mentions(text, HIDDEN_NAME)
+
+
+@pytest.mark.parametrize("who", ["tono", "public"])
+def test_the_data_page_cannot_be_reached_without_the_staff_role(who):
+    role, town = ROLES[who]
+    at = app_test(role=role, town=town).run()
+    with pytest.raises(ValueError):
+        at.switch_page("pages/data.py")
+
+
+def test_staff_reach_the_data_page():
+    at = open_page("data.py", "staff")
+    assert "not_allowed" not in page_text(at)
+
+
+# --- the overview's numbers for each role ---------------------------------------------------
+
+
+@pytest.mark.parametrize("who", list(ROLES))
+def test_network_totals_are_shown_to_everyone(who):
+    metrics = metrics_of(open_page("overview.py", who))
+    assert metrics["Participants listed"] == "27" and metrics["Nationalities"] == "15"
+    assert metrics["Person-days in towns"] == "152"
+
+
+def bars(at: AppTest) -> dict[str, int]:
+    """Town -> people listed, from the bar traces (one per town) of the overview's chart."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    out = {}
+    for i, trace in enumerate(spec["data"]):
+        if trace["type"] == "bar":
+            ys, xs = figure_data(spec, i, "y"), figure_data(spec, i, "x")
+            out.update(zip(ys, xs, strict=True))
+    return out
+
+
+def test_the_public_chart_leaves_out_yame_and_says_so():
+    at = open_page("overview.py", "public")
+    assert bars(at) == {"Urahoro": 3, "Shimokawa": 4, "Ishinomaki": 8, "Tono": 11}
+    assert any("fewer than 3" in c.value and "Yame" in c.value for c in at.caption)
+    assert any(c.value.startswith("<3 people took part in more than one") for c in at.caption)
+
+
+def test_staff_chart_draws_every_town_with_its_count():
+    at = open_page("overview.py", "staff")
+    assert bars(at) == {"Yame": 1, "Urahoro": 3, "Shimokawa": 4, "Ishinomaki": 8, "Tono": 11}
+    assert any(c.value.startswith("2 people took part in more than one") for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("who", "town", "shown"),
+    [
+        ("staff", "yame", "1"),
+        ("public", "yame", "<3"),
+        ("tono", "yame", "<3"),  # another town: as the public sees it
+        ("tono", "tono", "11"),
+        ("public", "tono", "11"),
+    ],
+)
+def test_a_town_in_the_link_shows_only_what_the_role_may_see(who, town, shown):
+    metrics = metrics_of(open_page("overview.py", who, {"town": town}))
+    assert metrics["Participants listed"] == shown
+
+
+def test_a_nationality_of_one_person_in_the_link_is_masked_for_the_public():
+    # Hester, the one person from the UK: 11 days in Shimokawa
+    metrics = metrics_of(open_page("overview.py", "public", {"nat": "GB"}))
+    assert metrics["Participants listed"] == "<3" and metrics["Nationalities"] == "<3"
+    assert metrics["Person-days in towns"] == "–"
+    staff = metrics_of(open_page("overview.py", "staff", {"nat": "GB"}))
+    assert (staff["Participants listed"], staff["Person-days in towns"]) == ("1", "11")
+
+
+# --- sign-in --------------------------------------------------------------------------------
+
+
+def test_a_fresh_clone_runs_in_public_mode_and_says_how_to_sign_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_AUTH_FILE", str(tmp_path / "no-such-file.yaml"))
+    at = app_test().run()
+    assert not at.exception
+    note = " ".join(c.value for c in at.sidebar.caption)
+    assert "sign-in is not set up" in note and "add-user" in note
+    assert metrics_of(at)["Participants listed"] == "27"
+    with pytest.raises(ValueError):
+        at.switch_page("pages/data.py")
+
+
+def test_the_test_role_is_ignored_outside_apptest():
+    assert not auth_ui.under_app_test()
+    assert auth_ui.test_viewer() is None
+
+
+@pytest.fixture
+def users_file(tmp_path, monkeypatch):
+    path = tmp_path / "auth.yaml"
+    auth.add_user(path, "tono", "tono-secret-1", "municipality", town="tono", name="Tono city hall")
+    monkeypatch.setenv("DASHBOARD_AUTH_FILE", str(path))
+    return path
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.sidebar.text_input[0].input(username)
+    at.sidebar.text_input[1].input(password)
+    submit = [b for b in at.sidebar.button if b.label == "Sign in"]
+    submit[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_signing_in_as_tono_opens_tonos_view(users_file):
+    at = sign_in(app_test({"town": "yame"}).run(), "tono", "tono-secret-1")
+    assert any("Tono city hall" in c.value for c in at.sidebar.caption)
+    assert metrics_of(at)["Participants listed"] == "<3"
+    at.query_params["town"] = "tono"
+    at.multiselect(key="town").set_value(["tono"]).run()
+    assert metrics_of(at)["Participants listed"] == "11"
+
+
+@pytest.mark.parametrize(("username", "password"), [("tono", "wrong-pass"), ("nobody", "x" * 10)])
+def test_a_wrong_password_or_an_unknown_user_gets_the_same_refusal(users_file, username, password):
+    at = sign_in(app_test().run(), username, password)
+    assert [e.value for e in at.sidebar.error] == ["Wrong username or password."]
+    assert not any("Signed in" in c.value for c in at.sidebar.caption)
+    assert metrics_of(at)["Participants listed"] == "27"
+    with pytest.raises(ValueError):
+        at.switch_page("pages/data.py")
+
+
+def test_a_broken_users_file_leaves_the_public_view(tmp_path, monkeypatch):
+    path = tmp_path / "auth.yaml"
+    path.write_text("cookie: {key: short}\n")
+    monkeypatch.setenv("DASHBOARD_AUTH_FILE", str(path))
+    at = app_test().run()
+    assert not at.exception
+    assert "cannot be used" in at.sidebar.error[0].value
+    assert "short" not in at.sidebar.error[0].value  # the reason goes to the server log only
