@@ -12,6 +12,7 @@ HERE = Path(__file__).parent
 # (file in pages/, icon); a page's title is t("nav.<file stem>")
 PAGES = [
     ("overview.py", ":material/dashboard:"),
+    ("maps.py", ":material/map:"),
     ("nationalities.py", ":material/public:"),
     ("timeline.py", ":material/timeline:"),
     ("town.py", ":material/location_city:"),

@@ -1,0 +1,187 @@
+"""Maps: where the partner towns are (folium), and where their participants come from (plotly).
+
+Every map draws its geography offline: Leaflet is served from ./static, shapes come from the
+japanmap package and data/geo/ (see dashboard/maps.py).
+"""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import access, maps
+from dashboard.i18n import country_name, format_date_range, format_number, town_name
+from shell import context
+
+ctx = context()
+t, lang, viewer = ctx.t, ctx.lang, ctx.viewer
+
+
+def n(value) -> str:
+    return value if isinstance(value, str) else format_number(value, lang)
+
+
+def app_base() -> str:
+    """The app's URL path ("/" or "/<server.baseUrlPath>/"): links and assets inside the map's
+    iframe need it, since a relative URL there resolves under /component/..."""
+    path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{path}/" if path else "/"
+
+
+st.title(t("maps.title"))
+st.caption(t("maps.subtitle"))
+
+# --- partner towns ------------------------------------------------------------------------------
+st.subheader(t("maps.towns.header"))
+st.caption(t("maps.towns.intro"))
+
+towns = maps.town_summary(ctx.data)
+prefectures = maps.prefecture_counts(ctx.data)
+# counts of 1 or 2 people become "<3" for a viewer who may not see those people one by one
+shown = access.mask_small_counts(towns, ["people", "reported", "unknown"], viewer)
+towns = towns.assign(
+    people_shown=shown["people"], reported_shown=shown["reported"], unknown_shown=shown["unknown"]
+)
+prefecture_masked = access.small_cells(prefectures, ["people"], viewer)["people"]
+
+if towns.empty:
+    st.info(t("maps.towns.none"))
+else:
+    base = app_base()
+    left, right = st.columns([3, 1])
+    with left:
+        fmap = maps.partner_map(
+            towns,
+            prefectures,
+            lang,
+            link_base=base,
+            asset_base=f"{base}app/static",
+            prefecture_masked=prefecture_masked,
+        )
+        # only a click on a marker comes back: panning and zooming do not rerun the page, and
+        # the map's script is the same on every rerun, so it keeps its view
+        state = st_folium(
+            fmap,
+            key="maps_partner",
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_object_clicked"],
+        )
+        clicked = (state or {}).get("last_object_clicked")
+        if clicked and clicked != st.session_state.get("maps_last_click"):
+            st.session_state["maps_last_click"] = clicked
+            picked = maps.select_town(towns, clicked)
+            if picked:
+                st.session_state["maps_town"] = picked
+        hosted = prefectures.loc[~prefecture_masked.to_numpy(), "people"]
+        if len(hosted) and hosted.max() > 0:
+            st.caption(t("maps.towns.legend", n=n(int(hosted.max()))))
+        if len(towns) > maps.CLUSTER_ABOVE:
+            st.caption(t("maps.towns.many", n=n(len(towns))))
+        st.caption(t("maps.towns.offline"))
+
+    with right:
+        st.markdown(f"**{t('maps.panel.header')}**")
+        ids = list(towns["region_id"])
+        if st.session_state.get("maps_town") not in ids:
+            st.session_state.pop("maps_town", None)
+        records = {r["region_id"]: r for r in towns.to_dict("records")}
+        rid = st.selectbox(
+            t("maps.panel.pick"),
+            ids,
+            index=None,
+            format_func=lambda r: town_name(records[r], lang),
+            placeholder=t("maps.panel.hint"),
+            key="maps_town",
+        )
+        if rid is None:
+            st.caption(t("maps.panel.hint"))
+        else:
+            row = records[rid]
+            other = town_name(row, "en" if lang == "ja" else "ja")
+            st.markdown(f"### {town_name(row, lang)}")
+            st.caption(other)
+            pref = prefectures.set_index("code")
+            code = row["prefecture_code"]
+            if code in pref.index:
+                name_col = "name_ja" if lang == "ja" else "name_en"
+                st.caption(t("maps.panel.prefecture", name=pref.loc[code, name_col]))
+            a, b = st.columns(2)
+            a.metric(t("maps.panel.programs"), n(int(row["programs"])))
+            b.metric(t("maps.panel.people"), n(row["people_shown"]))
+            a.metric(t("maps.panel.countries"), n(len(row["countries"])))
+            b.metric(t("maps.panel.unknown"), n(row["unknown_shown"]))
+            if row["reported_shown"] != row["people_shown"]:
+                st.caption(t("maps.popup.reported", n=n(row["reported_shown"])))
+            if row["program_list"]:
+                st.markdown(f"**{t('maps.panel.program_list')}**")
+                for title, start, end in row["program_list"]:
+                    start = None if start != start else start.date()
+                    end = None if end != end else end.date()
+                    st.text(f"{title}\n{format_date_range(start, end, lang)}")
+            if row["countries"]:
+                names = ", ".join(country_name(c, lang) for c in row["countries"])
+                st.caption(t("maps.panel.from", names=names))
+            if access.can_open(viewer, "town.py"):
+                st.page_link(
+                    "pages/town.py",
+                    label=t("maps.panel.open"),
+                    icon=":material/location_city:",
+                    query_params={"town": rid, "lang": lang},
+                )
+
+# --- where participants come from ---------------------------------------------------------------
+st.subheader(t("maps.origins.header"))
+st.caption(t("maps.origins.intro"))
+
+nat = maps.nationality_table(ctx.data)
+if nat.empty:
+    st.info(t("maps.no_data"))
+    st.stop()
+nat_masked = access.small_cells(nat, ["people"], viewer)["people"]
+known = nat[nat["nationality"] != ""]
+unknown_rows = nat[nat["nationality"] == ""]
+unknown = int(unknown_rows["people"].sum())
+
+left, right = st.columns([3, 2])
+with left:
+    title = t("maps.world.title", n=n(len(known))) if len(known) else t("maps.world.title_none")
+    world = maps.world_figure(nat, lang, title, masked=nat_masked)
+    st.plotly_chart(world, key="maps_world", config={"scrollZoom": False})
+    if unknown:
+        shown_unknown = access.mask_count(unknown, viewer)
+        st.caption(t("maps.world.unknown", n=n(shown_unknown)))
+    else:
+        st.caption(t("maps.world.all_known"))
+
+    flows = maps.flow_table(ctx.data)
+    if flows.empty:
+        st.info(t("maps.flow.none"))
+    else:
+        flow_masked = access.small_cells(flows, ["people"], viewer)["people"]
+        regions = ctx.full.regions
+        fig = maps.flow_figure(flows, regions, lang, t("maps.flow.title"), masked=flow_masked)
+        st.plotly_chart(fig, key="maps_flows", config={"scrollZoom": False})
+        st.caption(t("maps.flow.caption"))
+        if len(flows) > maps.MAX_FLOWS:
+            st.caption(t("maps.flow.top", shown=n(maps.MAX_FLOWS), total=n(len(flows))))
+        no_line = maps.unknown_in_flows(ctx.data)
+        if no_line:
+            st.caption(t("maps.flow.unknown", n=n(access.mask_count(no_line, viewer))))
+
+with right:
+    bars = nat[~nat_masked.to_numpy()]
+    hidden = nat[nat_masked.to_numpy()]
+    if bars.empty:
+        st.info(t("maps.no_data"))
+    else:
+        limit = 25
+        fig = maps.nationality_bars(
+            bars, lang, t("maps.bars.title"), axis=t("maps.bars.axis"), limit=limit
+        )
+        st.plotly_chart(fig, key="maps_bars", config={"displayModeBar": False})
+        rest = bars.iloc[limit:]
+        if len(rest):
+            names = ", ".join(country_name(c, lang) for c in rest["nationality"])
+            st.caption(t("maps.bars.more", n=n(len(rest)), names=names))
+    if len(hidden):
+        names = ", ".join(country_name(c, lang) for c in hidden["nationality"])
+        st.caption(t("maps.small_hidden", names=names))
