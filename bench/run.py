@@ -1,0 +1,457 @@
+"""``python -m bench``: how fast the dashboard is at sizes S, M and L, as a markdown table.
+
+Sizes: S is the bundled ``data/``; M (200 towns, 10,000 participants) and L (1,741 towns,
+100,000 participants, 150,000 participations, 20,000 testimonials) are synthetic datasets
+written once under ``--workdir`` (``/tmp`` by default) by ``dashboard.synth``.
+
+For each size:
+- server side, in a fresh process (``bench/worker.py``): load + validate time, the peak memory of
+  that process after it loaded the data and rendered every page, and each page's run time under
+  AppTest, cold (first run in a new session, derived caches emptied) and warm (median of
+  ``--repeat`` reruns);
+- in headless Chromium (unless ``--no-browser``): time from opening the app to its first chart
+  drawn, from a filter change to the updated chart, and to open each page from the navigation;
+  the first two also for the floor app (``bench/floor_app.py``: the same figures, pre-computed,
+  in a bare Streamlit page), and the dashboard's figure as a ratio of the floor's.
+Every figure is a median over ``--repeat`` runs; ratios compare medians measured in one run.
+Pages are read from ``PAGES`` in ``streamlit_app.py``, so pages added later are measured too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.worker import APP, ROOT, registered_pages
+
+FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+try:  # the flags the browser tests use
+    from tests.conftest import CHROMIUM_ARGS
+except Exception:  # pragma: no cover - tests not importable (no pytest installed)
+    CHROMIUM_ARGS = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+    ]
+
+
+@dataclass(frozen=True)
+class Size:
+    """A named data size: the bundled data (``towns == 0``) or a synthetic dataset."""
+
+    name: str
+    towns: int = 0
+    participants: int = 0
+    participations: int | None = None
+    testimonials: int | None = None
+
+
+SIZES = {
+    "S": Size("S"),
+    "M": Size("M", towns=200, participants=10_000),
+    "L": Size("L", towns=1_741, participants=100_000, participations=150_000,
+              testimonials=20_000),
+}  # fmt: skip
+
+# Targets at L: (row key, limit, unit); a ratio's limit is a multiple of the floor.
+TARGETS = {
+    "load": 3.0,
+    "warm": 0.250,
+    "browser_ratio": 1.3,
+    "memory_mb": 1024,
+    "map_open": 2.0,
+}
+
+
+def data_folder(size: Size, workdir: Path, seed: int) -> Path:
+    """The folder holding ``size``'s data, written now unless an identical one is there."""
+    if not size.towns:
+        return ROOT / "data"
+    from dashboard.synth import write_dataset
+
+    folder = workdir / f"{size.name}-seed{seed}"
+    params = json.dumps({**asdict(size), "seed": seed}, sort_keys=True)
+    stamp = workdir / f"{size.name}-seed{seed}.params.json"
+    if not (stamp.exists() and stamp.read_text() == params and folder.is_dir()):
+        write_dataset(
+            folder,
+            towns=size.towns,
+            participants=size.participants,
+            participations=size.participations,
+            testimonials=size.testimonials,
+            seed=seed,
+        )
+        stamp.write_text(params)
+    return folder
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "STREAMLIT_LOGGER_LEVEL": "error",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **extra,
+    }
+
+
+def server_side(folder: Path, repeat: int, workdir: Path) -> dict:
+    """Run ``bench/worker.py`` on ``folder`` in a new process; its JSON result."""
+    out = workdir / f"worker-{os.getpid()}.json"
+    log = workdir / "bench-worker.log"
+    with log.open("w") as handle:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.worker", str(folder), "--repeat", str(repeat),
+             "--out", str(out)],
+            cwd=ROOT, env=_env(), stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"the worker failed on {folder}:\n{log.read_text()[-3000:]}")
+    result = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    return result
+
+
+# --- the browser part ----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``streamlit run SCRIPT`` on a free local port until ``stop()``."""
+
+    def __init__(self, script: Path, env: dict[str, str], log: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script),
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=_env(**env), stdout=self._log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start: {log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+FIRST_CHART_JS = """() => {
+  const plot = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  return !!(plot && plot._fullLayout && plot.querySelector('.main-svg'));
+}"""
+REMEMBER_CHARTS_JS = """() => {
+  window.__benchRefs = Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => p.data);
+}"""
+CHART_UPDATED_JS = """() => {
+  const plots = Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot'));
+  return plots.some(p => p.data && !window.__benchRefs.includes(p.data) && p._fullLayout
+                         && p.querySelector('.main-svg'));
+}"""
+# A page has opened when the old page's heading is gone, nothing is stale or running, every
+# plotly chart has drawn and every folium map has its Leaflet container.
+PAGE_DONE_JS = """(old) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (main.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+  if (old && Array.from(main.querySelectorAll('h1')).some(h => h.textContent === old)) return false;
+  if (!main.querySelector('[data-testid="stElementContainer"]')) return false;
+  for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!chart.querySelector('.main-svg')) return false;
+  }
+  for (const frame of main.querySelectorAll('iframe')) {
+    let doc = null;
+    try { doc = frame.contentDocument; } catch (e) { doc = null; }
+    if (doc && frame.title.includes('folium') && !doc.querySelector('.leaflet-container')) {
+      return false;
+    }
+  }
+  return true;
+}"""
+APP_IDLE_JS = """() => !!document.querySelector('[data-testid="stMain"]')
+  && !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')"""
+
+
+def _local_only(route) -> None:
+    url = route.request.url
+    host = url.split("/")[2].split(":")[0] if "://" in url else ""
+    if host in ("127.0.0.1", "localhost") or url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _first_chart(context, url: str) -> tuple[object, float]:
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(FIRST_CHART_JS, polling="raf")
+    elapsed = time.perf_counter() - start
+    page.wait_for_function(APP_IDLE_JS)
+    return page, elapsed
+
+
+def _filter_update(page, label: str, option: str) -> float:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]', has_text=label)
+    box.first.locator("input").first.click()
+    page.keyboard.type(option)
+    page.locator('[role="option"]', has_text=option).first.wait_for()
+    page.evaluate(REMEMBER_CHARTS_JS)
+    start = time.perf_counter()
+    page.keyboard.press("Enter")
+    page.wait_for_function(CHART_UPDATED_JS, polling="raf")
+    return time.perf_counter() - start
+
+
+def _open_pages(page, pages: list[str]) -> dict[str, float]:
+    from dashboard.i18n import t
+
+    times: dict[str, float] = {}
+    if len(pages) < 2:
+        return times
+    for name in [*pages[1:], pages[0]]:
+        title = t(f"nav.{name.removesuffix('.py')}", "en")
+        more = page.locator('[data-testid="stSidebarNavViewButton"]')
+        if more.count() and more.first.is_visible():
+            more.first.click()
+        links = page.locator('[data-testid="stSidebarNav"] a', has_text=title)
+        if not links.count():
+            continue  # not offered to this visitor (a page for signed-in staff)
+        link = links.first
+        headings = page.locator('[data-testid="stMain"] h1').all_inner_texts()
+        old = headings[0] if headings else ""
+        start = time.perf_counter()
+        link.click()
+        path = "/" if name == pages[0] else f"/{name.removesuffix('.py')}"
+        page.wait_for_url(lambda url, path=path: url.split("?")[0].endswith(path))
+        page.wait_for_function(PAGE_DONE_JS, arg=old, polling="raf")
+        if name != pages[0]:
+            times[name] = time.perf_counter() - start
+    return times
+
+
+def browser_side(folder: Path, server: dict, repeat: int, workdir: Path) -> dict:
+    """First chart, filter update and page opens in Chromium, for the app and the floor app."""
+    from playwright.sync_api import sync_playwright
+
+    floor_file = workdir / f"floor-{os.getpid()}.json"
+    floor_file.write_text(json.dumps(server["floor"]), encoding="utf-8")
+    label, option = server["floor"]["label"], server["town"]["name"]
+    pages = registered_pages()
+    runs: dict[str, list[float]] = {}
+    opens: dict[str, list[float]] = {}
+    errors: list[str] = []
+    app = Server(APP, {"DASHBOARD_DATA_DIR": str(folder)}, workdir / "bench-app.log")
+    floor = Server(FLOOR_APP, {"FLOOR_DATA": str(floor_file)}, workdir / "bench-floor.log")
+    try:
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # one untimed visit each, so both servers have loaded their data
+            for target in (app, floor):
+                context = chromium.new_context(viewport={"width": 1366, "height": 2400})
+                context.route("**/*", _local_only)
+                _first_chart(context, target.url)
+                context.close()
+            for i in range(repeat):
+                order = [("app", app), ("floor", floor)]
+                for kind, target in order if i % 2 == 0 else order[::-1]:
+                    context = chromium.new_context(viewport={"width": 1366, "height": 2400})
+                    context.route("**/*", _local_only)
+                    try:
+                        page, first = _first_chart(context, target.url)
+                        runs.setdefault(f"{kind}_first_chart", []).append(first)
+                        if kind == "app":
+                            for name, value in _open_pages(page, pages).items():
+                                opens.setdefault(name, []).append(value)
+                        update = _filter_update(page, label, option)
+                        runs.setdefault(f"{kind}_filter", []).append(update)
+                    except Exception as exc:  # report, do not stop the other measurements
+                        errors.append(f"{kind}: {str(exc).splitlines()[0][:200]}")
+                    finally:
+                        context.close()
+            chromium.close()
+    finally:
+        app.stop()
+        floor.stop()
+        floor_file.unlink(missing_ok=True)
+    out: dict = {key: statistics.median(values) for key, values in runs.items()}
+    out["runs"] = runs
+    out["page_open"] = {name: statistics.median(values) for name, values in opens.items()}
+    out["errors"] = errors
+    for measure in ("first_chart", "filter"):
+        if f"app_{measure}" in out and f"floor_{measure}" in out:
+            out[f"{measure}_ratio"] = out[f"app_{measure}"] / out[f"floor_{measure}"]
+    return out
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value * 1000:.0f} ms"
+
+
+def _mark(value: float | None, limit: float) -> str:
+    if value is None:
+        return ""
+    return " ✓" if value <= limit else " ✗"
+
+
+def markdown(results: dict[str, dict], repeat: int) -> str:
+    """The results as one markdown table: a row per measurement, a column per size."""
+    sizes = list(results)
+    rows: list[tuple[str, list[str], str]] = []
+
+    def row(label: str, cells: list[str], target: str = "") -> None:
+        rows.append((label, cells, target))
+
+    def at_l(name: str, value, limit) -> str:
+        return _mark(value, limit) if name == "L" else ""
+
+    row("towns / participants / participations / testimonials", [
+        "{regions:,} / {participants:,} / {participations:,} / {testimonials:,}".format(
+            **results[n]["server"]["sizes"]) for n in sizes])  # fmt: skip
+    row("load + validate (median)", [
+        _s(results[n]["server"]["load"]["median"])
+        + at_l(n, results[n]["server"]["load"]["median"], TARGETS["load"]) for n in sizes
+    ], "≤ 3 s")  # fmt: skip
+    row("peak memory (ru_maxrss, load + every page)", [
+        f"{results[n]['server']['peak_rss_mb']:.0f} MB"
+        + at_l(n, results[n]["server"]["peak_rss_mb"], TARGETS["memory_mb"]) for n in sizes
+    ], "≤ 1 GB")  # fmt: skip
+    row("app first run, CSV read included", [_s(results[n]["server"]["first_run"])
+                                              for n in sizes])  # fmt: skip
+    names: list[str] = []
+    for n in sizes:
+        for name in results[n]["server"]["pages"]:
+            if name not in names:
+                names.append(name)
+    for name in names:
+        cells = []
+        for n in sizes:
+            page = results[n]["server"]["pages"].get(name)
+            if page is None:
+                cells.append("–")
+            elif page["error"]:
+                cells.append(f"error: {page['error'][:60]}")
+            else:
+                cells.append(f"{_ms(page['cold'])} / {_ms(page['warm'])}"
+                             + at_l(n, page["warm"], TARGETS["warm"]))  # fmt: skip
+        row(f"page {name.removesuffix('.py')}: cold / warm rerun (server)", cells, "warm ≤ 250 ms")
+    row("filter change, overview rerun (server)", [
+        _ms(results[n]["server"]["filter_change"]) for n in sizes])  # fmt: skip
+    if any("browser" in results[n] for n in sizes):
+        for key, label in (("first_chart", "browser: first chart"),
+                           ("filter", "browser: filter change → updated chart")):  # fmt: skip
+            cells = []
+            for n in sizes:
+                b = results[n].get("browser", {})
+                if f"app_{key}" not in b or f"floor_{key}" not in b:
+                    cells.append("–")
+                    continue
+                ratio = b[f"{key}_ratio"]
+                cells.append(
+                    f"{_s(b[f'app_{key}'])} vs floor {_s(b[f'floor_{key}'])} = {ratio:.2f}×"
+                    + at_l(n, ratio, TARGETS["browser_ratio"])
+                )
+            row(label, cells, "≤ 1.3× floor")
+        for name in names[1:]:
+            cells = []
+            for n in sizes:
+                value = results[n].get("browser", {}).get("page_open", {}).get(name)
+                limit = TARGETS["map_open"] if "map" in name else None
+                cells.append(_s(value) + (at_l(n, value, limit) if limit else ""))
+            target = "≤ 2 s" if "map" in name else ""
+            row(f"browser: open page {name.removesuffix('.py')} from the navigation", cells, target)
+        for n in sizes:
+            for error in results[n].get("browser", {}).get("errors", []):
+                row(f"browser error at {n}", [error if m == n else "" for m in sizes])
+    head = "| measurement | " + " | ".join(sizes) + " | target at L |"
+    rule = "|---|" + "---|" * len(sizes) + "---|"
+    lines = [head, rule]
+    for label, cells, target in rows:
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+    lines.append("")
+    lines.append(
+        f"Medians of {repeat} runs. Server side: AppTest in one process per size (cold = first "
+        "run in a new session with derived caches emptied, the dataset already loaded). "
+        "Browser: headless Chromium; floor = bench/floor_app.py drawing the same figures "
+        "pre-computed; ratios compare medians of the same run. ✓/✗: target at L met or not."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="S,M,L", help="comma-separated, from S, M, L")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--no-browser", action="store_true", help="server-side figures only")
+    parser.add_argument("--json", help="also write every figure to this JSON file")
+    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "sosei-bench"))
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic datasets")
+    args = parser.parse_args(argv)
+    names = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    unknown = [n for n in names if n not in SIZES]
+    if unknown or not names:
+        parser.error(f"unknown size(s): {', '.join(unknown)}; choose from S, M, L")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict] = {}
+    for name in names:
+        folder = data_folder(SIZES[name], workdir, args.seed)
+        print(f"[{name}] {folder}: server side…", file=sys.stderr, flush=True)
+        results[name] = {"folder": str(folder), "server": server_side(folder, args.repeat, workdir)}
+        if not args.no_browser:
+            print(f"[{name}] browser…", file=sys.stderr, flush=True)
+            results[name]["browser"] = browser_side(
+                folder, results[name]["server"], args.repeat, workdir
+            )
+    print(markdown(results, args.repeat))
+    if args.json:
+        for result in results.values():
+            result["server"].pop("floor", None)
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
