@@ -273,8 +273,16 @@ def person_label(person: Mapping, lang: str) -> str:
 
 def display_table(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
     """``frame``'s ``columns`` (keys), in that order, renamed to their labels (values): the table
-    a page shows beside a chart and offers as CSV."""
-    return frame[list(columns)].rename(columns=dict(columns)).reset_index(drop=True)
+    a page shows beside a chart and offers as CSV.
+
+    A column that mixes numbers and text (a count masked as ``"<3"``) becomes text throughout,
+    so it shows and exports the same way in every row."""
+    out = frame[list(columns)].rename(columns=dict(columns)).reset_index(drop=True)
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object and values.map(lambda v: isinstance(v, str)).any():
+            out[column] = values.map(lambda v: "" if v is None or v is pd.NA else str(v))
+    return out
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard.access import withheld
 from dashboard.breakdowns import person_label
 from dashboard.data import Dataset
 from dashboard.i18n import country_name, format_date_range, format_number, t, town_name
@@ -215,7 +216,8 @@ def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
     """What the detail panel shows for one program, or None when it is not in ``ds``.
 
     Keys: program (its ``program_table`` row as a dict), town, dates (localised, "date unknown"
-    when the source gives none), people (labels: names only where ``public_consent`` allows),
+    when the source gives none), people (labels: names only where ``public_consent`` allows;
+    people the viewer may not see one by one are left out and counted in unlisted),
     countries (localised names, unknown last), outcomes (list of dicts: kind, language,
     quantity, description), testimonials (list of dicts: label, text, language; text as is,
     never markup), reported (the organisation's figure or None).
@@ -235,7 +237,8 @@ def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
         ds.participants, on="participant_id"
     )
     people = people.sort_values(["nationality", "participant_id"], na_position="last")
-    records = people.to_dict("records")
+    unlisted = int(withheld(people["participant_id"]).sum()) if not people.empty else 0
+    records = people[~withheld(people["participant_id"]).to_numpy()].to_dict("records")
     labels = [person_label(row, lang) for row in records]
     names = {str(row.get("display_name") or "").strip() for row in records}
     labels.sort(key=lambda label: (label not in names, label))  # named people first
@@ -266,6 +269,7 @@ def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
         "town": town,
         "dates": dates,
         "people": labels,
+        "unlisted": unlisted,
         "countries": countries,
         "outcomes": [
             {key: (None if pd.isna(value) else value) for key, value in row.items()}

@@ -4,7 +4,7 @@ came back."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import breakdowns, charts, metrics
+from dashboard import access, breakdowns, charts, metrics
 from dashboard.breakdowns import csv_bytes, display_table
 from dashboard.i18n import country_name, format_number, town_name
 from dashboard.palette import town_colours
@@ -14,7 +14,25 @@ from shell import context
 ctx = context()
 t, lang = ctx.t, ctx.lang
 ds = ctx.data
+viewer = ctx.viewer
 n = lambda value: format_number(value, lang)  # noqa: E731
+
+
+def shown(value) -> str:
+    """A number in the page's language; a masked count ("<3", "–") as it is."""
+    return value if isinstance(value, str) else n(value)
+
+
+def drop_small(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows the viewer may see, rows of 1 or 2 people they may not) of a breakdown."""
+    small = access.is_small(frame, columns, viewer).to_numpy()
+    return frame[~small].reset_index(drop=True), frame[small].reset_index(drop=True)
+
+
+def hidden_note(names) -> None:
+    names = [name for name in names if name]
+    if names:
+        st.caption(t("access.hidden_bars", names=", ".join(names)))
 
 
 def chart_block(fig, table: pd.DataFrame, key: str, filename: str) -> None:
@@ -46,18 +64,25 @@ colours = town_colours(list(ctx.full.regions["region_id"]))
 by_country = breakdowns.nationality_table(ds)
 regions = breakdowns.world_region_table(ds)
 returning = breakdowns.returning_table(ds)
-h = metrics.headline(ds)
+raw = metrics.headline(ds)
+# whole-network totals stay; a count of fewer than 3 people in a breakdown is shown as "<3"
+h = access.mask_headline(raw, viewer, ctx.filters.towns, filtered=ctx.filters.active)
 known_regions = regions[~regions["world_region"].isin(["", breakdowns.UNMAPPED_REGION])]
+few_people = isinstance(h["participants"], str)
 
 cards = [
     ("participants", h["participants"]),
     ("nationalities", h["nationalities"]),
     ("unknown", h["unknown_nationality"]),
-    ("regions", len(known_regions)),
+    ("regions", "–" if few_people else len(known_regions)),
     ("returning", h["returning"]),
 ]
 for column, (key, value) in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(t(f"nationalities.metric.{key}"), n(value), help=t(f"nationalities.help.{key}"))
+    column.metric(
+        t(f"nationalities.metric.{key}"), shown(value), help=t(f"nationalities.help.{key}")
+    )
+if any(isinstance(value, str) for _, value in cards):
+    st.caption(t("access.small_counts"))
 
 # --- participants by nationality ---------------------------------------------------------------
 st.subheader(t("nationalities.by_country.header"))
@@ -68,29 +93,36 @@ view = by_country.assign(
         f"{n(p)} ({s:.1f}%)" for p, s in zip(by_country["people"], by_country["share"], strict=True)
     ],
 )
-fig = charts.nationality_bars(
-    view,
-    title=breakdowns.nationality_title(by_country, lang),
-    labels={"people": t("nationalities.col.people"), "country": t("nationalities.col.country")},
-)
-table = display_table(
-    view,
-    {
-        "country": t("nationalities.col.country"),
-        "nationality": t("nationalities.col.code"),
-        "people": t("nationalities.col.people"),
-        "share": t("nationalities.col.share"),
-        "region": t("nationalities.col.region"),
-    },
-)
-chart_block(fig, table, "nat_by_country", f"participants-by-nationality-{lang}")
-if h["unknown_nationality"]:
-    st.caption(t("nationalities.by_country.unknown_note", n=n(h["unknown_nationality"])))
+view, hidden = drop_small(view, ["people"])
+if view.empty:
+    st.info(t("nationalities.hidden_all"))
+else:
+    fig = charts.nationality_bars(
+        view,
+        title=breakdowns.nationality_title(by_country, lang),
+        labels={"people": t("nationalities.col.people"), "country": t("nationalities.col.country")},
+    )
+    table = display_table(
+        view,
+        {
+            "country": t("nationalities.col.country"),
+            "nationality": t("nationalities.col.code"),
+            "people": t("nationalities.col.people"),
+            "share": t("nationalities.col.share"),
+            "region": t("nationalities.col.region"),
+        },
+    )
+    chart_block(fig, table, "nat_by_country", f"participants-by-nationality-{lang}")
+hidden_note(hidden["country"])
+if raw["unknown_nationality"] and "" in set(view["nationality"]):
+    st.caption(t("nationalities.by_country.unknown_note", n=shown(h["unknown_nationality"])))
 
 # --- who came to each town --------------------------------------------------------------------
 st.subheader(t("nationalities.by_town.header"))
-pairs = breakdowns.town_nationality_table(ds)
-if pairs.empty:
+pairs, hidden_pairs = drop_small(breakdowns.town_nationality_table(ds), ["people"])
+if pairs.empty and not hidden_pairs.empty:
+    st.info(t("nationalities.hidden_all"))
+elif pairs.empty:
     st.info(t("nationalities.by_town.empty"))
 else:
     summary = breakdowns.town_summary(ds)
@@ -115,6 +147,8 @@ else:
     )
     chart_block(fig, table, "nat_by_town", f"nationalities-by-town-{lang}")
     st.caption(t("nationalities.by_town.note"))
+    if not hidden_pairs.empty:
+        st.caption(t("nationalities.by_town.hidden", n=n(len(hidden_pairs))))
 
 # --- world regions ------------------------------------------------------------------------------
 st.subheader(t("nationalities.by_region.header"))
@@ -125,42 +159,48 @@ view = regions.assign(
         ", ".join(country_name(c, lang) for c in codes) for codes in regions["countries"]
     ],
 )
-if known_regions.empty:
-    title = t("nationalities.by_region.title_none")
+view, hidden = drop_small(view, ["people"])
+top_regions = view[~view["world_region"].isin(["", breakdowns.UNMAPPED_REGION])]
+if view.empty:
+    st.info(t("nationalities.hidden_all"))
 else:
-    top = known_regions.iloc[0]
-    title = t(
-        "nationalities.by_region.title",
-        region=breakdowns.world_region_name(top["world_region"], lang),
-        n=n(top["people"]),
-        total=n(h["participants"]),
+    if top_regions.empty:
+        title = t("nationalities.by_region.title_none")
+    else:
+        top = top_regions.iloc[0]
+        title = t(
+            "nationalities.by_region.title",
+            region=top["region"],
+            n=n(top["people"]),
+            total=n(raw["participants"]),
+        )
+    fig = charts.world_region_bars(
+        view,
+        title=title,
+        labels={
+            "people": t("nationalities.col.people"),
+            "nationalities": t("nationalities.col.nationalities"),
+        },
     )
-fig = charts.world_region_bars(
-    view,
-    title=title,
-    labels={
-        "people": t("nationalities.col.people"),
-        "nationalities": t("nationalities.col.nationalities"),
-    },
-)
-table = display_table(
-    view,
-    {
-        "region": t("nationalities.col.region"),
-        "people": t("nationalities.col.people"),
-        "share": t("nationalities.col.share"),
-        "nationalities": t("nationalities.col.nationalities"),
-        "country_names": t("nationalities.col.countries"),
-    },
-)
-chart_block(fig, table, "nat_by_region", f"participants-by-world-region-{lang}")
+    table = display_table(
+        view,
+        {
+            "region": t("nationalities.col.region"),
+            "people": t("nationalities.col.people"),
+            "share": t("nationalities.col.share"),
+            "nationalities": t("nationalities.col.nationalities"),
+            "country_names": t("nationalities.col.countries"),
+        },
+    )
+    chart_block(fig, table, "nat_by_region", f"participants-by-world-region-{lang}")
+hidden_note(hidden["region"])
 st.caption(t("nationalities.by_region.source"))
 
 # --- diversity per program ----------------------------------------------------------------------
 st.subheader(t("nationalities.diversity.header"), help=t("nationalities.diversity.help"))
-diversity = breakdowns.diversity_table(ds)
+diversity, hidden = drop_small(breakdowns.diversity_table(ds), ["listed"])
 if diversity.empty:
-    st.info(t("common.no_data"))
+    st.info(t("nationalities.hidden_all") if not hidden.empty else t("common.no_data"))
 else:
     view = diversity.assign(
         town=diversity["region_id"].map(towns).fillna(diversity["region_id"]),
@@ -168,6 +208,7 @@ else:
     )
     view["program"] = [program_label(row, lang) for row in view.to_dict("records")]
     view["evenness_text"] = ["–" if pd.isna(j) else f"J = {j:.2f}" for j in view["evenness"]]
+    view = access.mask_small_counts(view, ["unknown_nationality"], viewer)
     top = view.iloc[0]
     fig = charts.diversity_bars(
         view,
@@ -195,9 +236,24 @@ else:
     )
     chart_block(fig, table, "nat_diversity", f"diversity-per-program-{lang}")
     st.caption(t("nationalities.diversity.help"))
+if not hidden.empty:
+    hidden_note(
+        program_label({**row, "town": towns.get(row["region_id"], row["region_id"])}, lang)
+        for row in hidden.assign(
+            end_date=hidden["program_id"].map(ds.programs.set_index("program_id")["end_date"])
+        ).to_dict("records")
+    )
 
 # --- returning participants ---------------------------------------------------------------------
 st.subheader(t("nationalities.returning.header"))
+if not returning.empty:
+    st.caption(
+        t("access.small_counts")
+        if isinstance(h["returning"], str)
+        else breakdowns.returning_caption(len(returning), lang)
+    )
+    # only people the viewer may see one by one are listed
+    returning = access.listable(returning).reset_index(drop=True)
 if returning.empty:
     st.caption(t("nationalities.returning.none"))
 else:
@@ -212,7 +268,6 @@ else:
             " / ".join(labels_by_id.get(p, p) for p in ids) for ids in returning["program_ids"]
         ],
     )
-    st.caption(breakdowns.returning_caption(len(returning), lang))
     table = display_table(
         view,
         {

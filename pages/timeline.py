@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, timeline
+from dashboard import access, charts, timeline
 from dashboard.breakdowns import csv_bytes, display_table
 from dashboard.i18n import (
     catalogs,
@@ -20,7 +20,19 @@ from shell import context
 ctx = context()
 t, lang = ctx.t, ctx.lang
 ds = ctx.data
+viewer = ctx.viewer
 n = lambda value: format_number(value, lang)  # noqa: E731
+SMALL = f"<{access.SMALL_COUNT_THRESHOLD}"
+
+
+def shown(value) -> str:
+    """A number in the page's language; a masked count ("<3", "–") as it is."""
+    return value if isinstance(value, str) else n(value)
+
+
+def small_rows(frame: pd.DataFrame, columns: list[str]):
+    """True for rows with a count of 1 or 2 people the viewer may not see."""
+    return access.is_small(frame, columns, viewer).to_numpy()
 
 
 def chart_block(fig, table: pd.DataFrame, key: str, filename: str, **chart_args):
@@ -96,6 +108,16 @@ with left:
                 for p, d in zip(gantt["listed"], gantt["days"], strict=True)
             ],
         )
+        # a program of 1 or 2 people keeps its bar, without its head count or countries
+        small = small_rows(gantt, ["listed"])
+        if small.any():
+            view = view.astype({"listed": object, "person_days": object})
+            view.loc[small, "listed"] = SMALL
+            view.loc[small, "countries_text"] = "–"
+            view.loc[small, "person_days"] = "–"
+            view.loc[small, "bar_text"] = [
+                t("timeline.gantt.bar_text_days", days=n(d)) for d in view.loc[small, "days"]
+            ]
         title = timeline.gantt_title(gantt, towns, lang)
         fig = charts.program_gantt(
             view,
@@ -147,17 +169,22 @@ with right:
                 st.text(
                     f"{towns.get(row['region_id'], row['region_id'])} · {kind_label(row['kind'])}"
                 )
+                hide = bool(access.is_small(pd.DataFrame([row]), ["listed"], viewer).iloc[0])
                 st.caption(
                     t(
                         "timeline.undated.people",
-                        n=n(row["listed"]),
-                        countries=countries_text(row["countries"], row["unknown_nationality"]),
+                        n=SMALL if hide else n(row["listed"]),
+                        countries="–"
+                        if hide
+                        else countries_text(row["countries"], row["unknown_nationality"]),
                     )
                 )
 
 # --- cumulative -------------------------------------------------------------------------------
 st.subheader(t("timeline.cumulative.header"))
 running = timeline.cumulative_table(ds)
+running = running[~small_rows(running.drop(columns="region_id"), ["participants"])]
+running = running.reset_index(drop=True)
 if running.empty:
     st.info(t("timeline.gantt.empty"))
 else:
@@ -207,6 +234,12 @@ periods = timeline.period_table(ds, by or "year")
 if periods.empty:
     st.info(t("timeline.gantt.empty"))
 else:
+    small = small_rows(periods, ["participants"])
+    periods = access.mask_small_counts(periods, ["participants", "unknown_nationality"], viewer)
+    if small.any():
+        periods = periods.astype({"nationalities": object, "person_days": object})
+        periods.loc[small, "nationalities"] = SMALL
+        periods.loc[small, "person_days"] = "–"
     view = periods.assign(
         label=[timeline.period_label(p, lang) for p in periods["period"]],
         span=[
@@ -263,14 +296,16 @@ if detail:
     program = detail["program"]
     heading = t("timeline.detail.heading", town=detail["town"], kind=kind_label(program["kind"]))
     st.markdown(f"#### {heading}")
+    listed = access.mask_count(program["listed"], viewer, town=program["region_id"])
+    hide = isinstance(listed, str)
     cards = [
         (t("timeline.col.dates"), detail["dates"]),
         (
             t("timeline.col.days"),
             n(program["days"]) if not pd.isna(program["days"]) else t("common.unknown"),
         ),
-        (t("timeline.col.participants"), n(program["listed"])),
-        (t("timeline.col.nationalities_count"), n(program["nationalities"])),
+        (t("timeline.col.participants"), shown(listed)),
+        (t("timeline.col.nationalities_count"), SMALL if hide else n(program["nationalities"])),
     ]
     for column, (label, value) in zip(st.columns([3, 1, 1, 1]), cards, strict=True):
         column.metric(label, value)
@@ -282,10 +317,16 @@ if detail:
                 reported=n(detail["reported"]),
             )
         )
-    st.caption(t("timeline.detail.countries"))
-    st.text(", ".join(detail["countries"]) or "–")
+    if hide:
+        st.caption(t("access.small_counts"))
+    else:
+        st.caption(t("timeline.detail.countries"))
+        st.text(", ".join(detail["countries"]) or "–")
     st.caption(t("timeline.detail.people"))
     st.text(", ".join(detail["people"]) or "–")
+    if detail["unlisted"]:
+        unlisted = access.mask_count(detail["unlisted"], viewer, town=program["region_id"])
+        st.caption(t("timeline.detail.unlisted", n=shown(unlisted)))
     st.caption(t("timeline.detail.consent_note"))
     st.markdown(f"##### {t('timeline.detail.outcomes')}")
     if detail["outcomes"]:

@@ -330,3 +330,32 @@ def test_the_town_filter_changes_the_nationalities_page():
     assert at.dataframe[TABLES["by_town"]].value["Participants"].sum() == 3
     captions = [c.value for c in at.caption]
     assert "No one in the selection took part in more than one program." in captions
+
+
+def test_the_public_sees_no_group_of_fewer_than_three():
+    at = app_test({}, role="public").run()
+    at.switch_page("pages/nationalities.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Participants listed"], metrics["Came back"]) == ("27", "<3")
+    charts_ = at.get("plotly_chart")
+    spec = charts_[0].proto.spec
+    bars = dict(zip(all_traces(spec, "y"), all_traces(spec, "x"), strict=True))
+    assert bars == {"Thailand": 4, "Singapore": 3, "United States": 3, "Unknown nationality": 4}
+    captions = " ".join(c.value for c in at.caption)
+    assert "Brazil" in captions and "Spain" in captions  # named as not drawn, without counts
+    # every town-and-country group is 1 or 2 people: the treemap is not drawn at all
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in charts_]
+    assert not any("brought together" in title for title in titles)
+    diversity = at.dataframe[2].value  # by country, by region, diversity, returning
+    assert "Yame" not in " ".join(diversity["Program"])
+    tono = diversity[diversity["Program"].str.startswith("Tono")].iloc[0]
+    assert tono["Nationality unknown"] == "<3"
+
+
+def test_a_municipality_sees_its_own_town_in_full():
+    at = app_test({"town": "tono"}, role="municipality", town="tono").run()
+    at.switch_page("pages/nationalities.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert "Tono brought together 9 nationalities" in titles

@@ -297,3 +297,21 @@ def test_testimonials_are_shown_as_plain_text_never_markdown_or_html():
     hester = next(x.value for x in at.text if x.value.startswith("Sosei Partners has been"))
     assert "‘Japanese experience’" in hester and "\n\nAt times" in hester  # verbatim
     assert not any("Sosei Partners has been" in m.value for m in at.markdown)
+
+
+def test_the_public_sees_programs_but_not_small_head_counts():
+    at = app_test({}, role="public").run()
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    listed = {d[0]: d[3] for trace in spec["data"] for d in trace["customdata"]}
+    assert listed["yame-2017-03"] == "<3" and listed["ishinomaki-residency-2017"] == "<3"
+    assert listed["tono-2017-09"] == 11
+    periods = at.dataframe[2].value
+    assert periods["Participants"].tolist() == ["18", "<3"]
+    at.selectbox(key="timeline_program").set_value("tono-2017-09").run()
+    texts = [x.value for x in at.text]
+    assert "Alejandro, Hakim, Leandro, Roger, Trinh Doan" in texts  # only who agreed
+    assert "and 6 more people, not listed one by one" in [c.value for c in at.caption]
+    at.selectbox(key="timeline_program").set_value("yame-2017-03").run()
+    assert {m.label: m.value for m in at.metric}["Participants"] == "<3"
