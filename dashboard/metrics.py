@@ -7,14 +7,35 @@ dates are known.
 
 from __future__ import annotations
 
+import copy
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from dashboard.data import Dataset
+from dashboard.data import Dataset, isin
 
 UNKNOWN = ""  # the nationality code of a participant whose nationality the source does not give
+
+
+def per_dataset(func: Callable) -> Callable:
+    """Compute ``func(ds)`` once per dataset object (a ``Dataset`` hashes by identity).
+
+    Callers get a copy, so changing a returned table never changes the next answer.
+    """
+    cached = lru_cache(maxsize=32)(func)
+
+    @functools.wraps(func)
+    def wrapper(ds: Dataset):
+        value = cached(ds)
+        return value.copy() if isinstance(value, pd.DataFrame) else copy.copy(value)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -50,7 +71,7 @@ def year_span(ds: Dataset) -> tuple[int, int] | None:
     return int(years["first_year"].min()), int(years["last_year"].max())
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
     """The part of ``ds`` the filters select, every table cut consistently.
 
@@ -63,7 +84,7 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
         return ds
     programs = ds.programs
     if filters.towns:
-        programs = programs[programs["region_id"].isin(filters.towns)]
+        programs = programs[isin(programs["region_id"], filters.towns)]
     if filters.years:
         lo, hi = filters.years
         years = program_years(programs)
@@ -75,33 +96,33 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
     people = ds.participants
     if filters.nationalities:
         codes = people["nationality"].fillna(UNKNOWN)
-        people = people[codes.isin(filters.nationalities)]
+        people = people[isin(codes, filters.nationalities)]
     pairs = ds.participations
     pairs = pairs[
-        pairs["program_id"].isin(program_ids)
-        & pairs["participant_id"].isin(set(people["participant_id"]))
+        isin(pairs["program_id"], program_ids)
+        & isin(pairs["participant_id"], people["participant_id"].dropna())
     ]
     if place_filter or filters.nationalities:
         in_program = set(pairs["participant_id"])
         unplaced = set(people["participant_id"]) - set(ds.participations["participant_id"])
         keep = in_program | (set() if place_filter else unplaced)
-        people = people[people["participant_id"].isin(keep)]
+        people = people[isin(people["participant_id"], keep)]
 
     texts = ds.testimonials
-    texts = texts[texts["participant_id"].isin(set(people["participant_id"]))]
+    texts = texts[isin(texts["participant_id"], people["participant_id"].dropna())]
     if place_filter:
-        texts = texts[texts["program_id"].isin(program_ids)]
+        texts = texts[isin(texts["program_id"], program_ids)]
     if filters.nationalities:
         # a program stays when someone of the chosen nationalities took part in it; the
         # organisation's head count covers every nationality, so it no longer applies
-        programs = programs[programs["program_id"].isin(set(pairs["program_id"]))].assign(
+        programs = programs[isin(programs["program_id"], pairs["program_id"].dropna())].assign(
             participants_reported=pd.NA
         )
         programs["participants_reported"] = programs["participants_reported"].astype("Int64")
     regions = ds.regions
     if place_filter or filters.nationalities:
-        regions = regions[regions["region_id"].isin(set(programs["region_id"]))]
-    outcomes = ds.outcomes[ds.outcomes["program_id"].isin(set(programs["program_id"]))]
+        regions = regions[isin(regions["region_id"], programs["region_id"].dropna())]
+    outcomes = ds.outcomes[isin(ds.outcomes["program_id"], programs["program_id"].dropna())]
     return ds.replace(
         regions=regions,
         programs=programs,
@@ -112,6 +133,7 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
     )
 
 
+@per_dataset
 def program_table(ds: Dataset) -> pd.DataFrame:
     """One row per program: its town, dates, days, participants listed and reported, countries.
 
@@ -151,19 +173,44 @@ def person_days(ds: Dataset) -> int:
     return int(program_table(ds)["person_days"].sum(skipna=True))
 
 
+@per_dataset
 def returning_participants(ds: Dataset) -> pd.DataFrame:
     """People in more than one program: participant_id, display_name, nationality, programs (count),
     program_ids (sorted list)."""
     pairs = ds.participations
+    sizes = pairs["participant_id"].value_counts()
+    several = pairs[isin(pairs["participant_id"], sizes.index[sizes.to_numpy() > 1])]
+    if several.empty:  # nobody returned: the table as the grouping below leaves it, empty
+        return _returning(pairs.iloc[: min(len(pairs), 1)], ds.participants)
+    ordered = several.sort_values(["participant_id", "program_id"])
+    person = ordered["participant_id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    lists = [part.tolist() for part in np.split(ordered["program_id"].to_numpy(dtype=object),
+                                                starts[1:])]  # fmt: skip
+    counts = pd.Series(
+        lists,
+        index=pd.Index(ordered["participant_id"].iloc[starts], name="participant_id"),
+        dtype=object,
+    )
+    return _returned(counts, ds.participants)
+
+
+def _returning(pairs: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """``returning_participants`` one group at a time (for tables with nobody returning)."""
     counts = pairs.groupby("participant_id")["program_id"].agg(lambda s: sorted(s))
+    return _returned(counts, participants)
+
+
+def _returned(counts: pd.Series, participants: pd.DataFrame) -> pd.DataFrame:
     counts = counts[counts.map(len) > 1]
-    out = ds.participants.set_index("participant_id").loc[
+    out = participants.set_index("participant_id").loc[
         counts.index, ["display_name", "nationality"]
     ]
     out = out.assign(programs=counts.map(len), program_ids=counts)
     return out.reset_index()
 
 
+@per_dataset
 def headline(ds: Dataset) -> dict[str, int]:
     """The numbers at the top of the overview, each computed from the rows.
 
@@ -192,6 +239,7 @@ def headline(ds: Dataset) -> dict[str, int]:
     }
 
 
+@per_dataset
 def participants_by_town(ds: Dataset) -> pd.DataFrame:
     """Per town: region_id, name_en, name_ja, listed (distinct people), reported (as in
     ``headline``), programs. Sorted by listed, descending; towns with no people included."""
@@ -208,6 +256,7 @@ def participants_by_town(ds: Dataset) -> pd.DataFrame:
     return out.sort_values(["listed", "region_id"], ascending=[False, True]).reset_index(drop=True)
 
 
+@per_dataset
 def nationality_counts(ds: Dataset) -> pd.DataFrame:
     """People per nationality: nationality (alpha-2, "" for unknown), people. Most first."""
     codes = ds.participants["nationality"].fillna(UNKNOWN)

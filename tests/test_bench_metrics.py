@@ -141,3 +141,21 @@ def test_changing_a_returned_table_does_not_change_the_next_answer(synthetic):
 def test_filters_give_the_same_dataset_object_on_a_rerun(synthetic):
     chosen = Filters(towns=("syn-town-0003",))
     assert metrics.apply_filters(synthetic, chosen) is metrics.apply_filters(synthetic, chosen)
+
+
+@pytest.mark.parametrize("keep", [0, 1, 5, 40, 400, 3000])
+def test_returning_people_at_once_equal_the_group_by_group_answer(synthetic, keep):
+    pairs = synthetic.participations.sample(n=min(keep, len(synthetic.participations)),
+                                            random_state=keep)  # fmt: skip
+    part = synthetic.replace(participations=pairs)
+    fast = metrics.returning_participants(part)
+    slow = metrics._returning(pairs, synthetic.participants)
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_nobody_returning_gives_the_same_empty_table(synthetic):
+    pairs = synthetic.participations.drop_duplicates("participant_id")
+    part = synthetic.replace(participations=pairs)
+    pd.testing.assert_frame_equal(
+        metrics.returning_participants(part), metrics._returning(pairs, synthetic.participants)
+    )
