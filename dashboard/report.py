@@ -12,6 +12,8 @@ import base64
 import datetime as dt
 import io
 import os
+import threading
+import warnings
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -67,7 +69,7 @@ def countries_chart(ds: Dataset, region_id: str, lang: str) -> go.Figure:
     )
 
 
-def network_chart(ds: Dataset, region_id: str, lang: str) -> go.Figure:
+def network_chart(ds: Dataset, region_id: str, lang: str, per_row: int | None = None) -> go.Figure:
     """The town's figures beside the average of all towns, in ``lang``."""
     region = towns.find_town(ds, region_id) or {"name_en": region_id, "name_ja": region_id}
     table = towns.network_comparison(ds, region_id)
@@ -80,6 +82,7 @@ def network_chart(ds: Dataset, region_id: str, lang: str) -> go.Figure:
         average_label=t("town.chart.average", lang),
         colour=town_colours(towns.town_ids(ds)).get(region_id, NEUTRAL),
         average_colour=NEUTRAL,
+        per_row=per_row,
     )
 
 
@@ -286,9 +289,8 @@ def _feature_code(feature: dict) -> int | str:
     return feature.get("properties", {}).get(key)
 
 
-def map_png(region: dict, lang: str) -> bytes | None:
-    """The map as a PNG through kaleido and Debian's Chromium; None when it cannot be drawn."""
-    return _map_png(
+def _map_key(region: dict, lang: str) -> tuple:
+    return (
         str(region["region_id"]),
         int(region["prefecture_code"]),
         float(region["lat"]),
@@ -299,35 +301,64 @@ def map_png(region: dict, lang: str) -> bytes | None:
     )
 
 
-@lru_cache(maxsize=32)
-def _map_png(
-    region_id: str, code: int, lat: float, lon: float, name_en: str, name_ja: str, lang: str
-) -> bytes | None:
-    region = {
-        "region_id": region_id,
-        "prefecture_code": code,
-        "lat": lat,
-        "lon": lon,
-        "name_en": name_en,
-        "name_ja": name_ja,
-    }
-    fig = map_figure(region, lang)
-    if fig is None:
-        return None
+_MAP_LOCK = threading.Lock()
+_MAPS: dict[tuple, bytes | None] = {}
+
+
+def map_png(region: dict, lang: str) -> bytes | None:
+    """The map as a PNG through kaleido and Debian's Chromium; None when it cannot be drawn.
+
+    Drawn once per town and language and process (a few seconds: kaleido waits for the map to
+    settle), then remembered; ``warm_map`` draws it in the background ahead of a download.
+    """
+    key = _map_key(region, lang)
+    with _MAP_LOCK:
+        if key not in _MAPS:
+            _MAPS[key] = _draw_map(region, lang)
+        return _MAPS[key]
+
+
+def warm_map(region: dict, lang: str) -> None:
+    """Start drawing the town's map in a background thread, so the report is quick to build."""
+    if _map_key(region, lang) not in _MAPS:
+        threading.Thread(target=map_png, args=(dict(region), lang), daemon=True).start()
+
+
+@lru_cache(maxsize=1)
+def _kaleido_started() -> bool:
+    """Point kaleido at Debian's Chromium (unless BROWSER_PATH says otherwise) and keep one
+    browser running for every image (starting one per image costs several seconds)."""
     if not os.environ.get("BROWSER_PATH") and os.path.exists(CHROMIUM):
         os.environ["BROWSER_PATH"] = CHROMIUM
     try:
-        return fig.to_image(format="png", width=520, height=520, scale=1)
-    except Exception:  # noqa: BLE001 - no browser or kaleido: the report goes without a map
+        import kaleido
+
+        kaleido.start_sync_server(silence_warnings=True)
+        return True
+    except Exception:  # noqa: BLE001 - one browser per image still works
+        return False
+
+
+def _draw_map(region: dict, lang: str) -> bytes | None:
+    fig = map_figure(region, lang)
+    if fig is None:
+        return None
+    _kaleido_started()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kaleido's notes about its server
+            return fig.to_image(format="png", width=520, height=520, scale=1)
+    except Exception:  # noqa: BLE001 - no browser or kaleido: the report shows the map inline
         return None
 
 
 # --- the HTML report -------------------------------------------------------------------------
 
 
-def _figure_html(fig: go.Figure, *, first: bool) -> Markup:
+def _figure_html(fig: go.Figure, *, first: bool, width: int = REPORT_WIDTH) -> Markup:
+    """A figure as a ``<div>`` and its script; ``first`` embeds plotly.js (once per report)."""
     fig = go.Figure(fig)
-    fig.update_layout(width=REPORT_WIDTH, autosize=False)
+    fig.update_layout(width=width, autosize=False)
     html = fig.to_html(
         include_plotlyjs=True if first else False, full_html=False, config=PLOTLY_CONFIG
     )
@@ -380,12 +411,22 @@ def town_report(
             "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else ""
         )
         values["map_alt"] = t("report.map_alt", lang, town=name, prefecture=prefecture)
-        values.update(_report_sections(ds, region_id, lang, name, rel))
+        inline = map_figure(region, lang) if map_image is True and not png else None
+        if inline is not None:  # no image could be drawn: the map as an inline plotly map
+            inline.update_layout(width=260, height=260)
+            values["map_html"] = _figure_html(inline, first=True, width=260)
+        values.update(_report_sections(ds, region_id, lang, name, rel, plotlyjs=inline is None))
     return _environment().from_string(TEMPLATE.read_text(encoding="utf-8")).render(**values)
 
 
 def _report_sections(
-    ds: Dataset, region_id: str, lang: str, name: str, rel: towns.Relationship
+    ds: Dataset,
+    region_id: str,
+    lang: str,
+    name: str,
+    rel: towns.Relationship,
+    *,
+    plotlyjs: bool = True,
 ) -> dict[str, object]:
     numbers = [
         ("people", rel.people),
@@ -416,7 +457,12 @@ def _report_sections(
         "program_cols": list(programs.columns),
         "program_rows": programs.values.tolist(),
         "h_countries": t("report.countries_list", lang),
-        "countries_chart": _figure_html(countries_chart(ds, region_id, lang), first=True),
+        "countries_chart": _figure_html(
+            countries_chart(ds, region_id, lang).update_layout(
+                margin={"l": 150, "r": 30, "t": 60, "b": 30}
+            ),
+            first=plotlyjs,
+        ),
         "col_country": t("town.col.country", lang),
         "col_people": t("town.col.people", lang),
         "countries": [
@@ -465,7 +511,12 @@ def _report_sections(
         ],
         "no_voices": t("town.voices.none", lang, town=name),
         "h_network": t("town.section.network", lang, town=name),
-        "network_chart": _figure_html(network_chart(ds, region_id, lang), first=False),
+        "network_chart": _figure_html(
+            network_chart(ds, region_id, lang, per_row=3).update_layout(
+                margin={"l": 10, "r": 10, "t": 70, "b": 40}
+            ),
+            first=False,
+        ),
         "col_measure": t("town.col.measure", lang),
         "col_town": t("town.col.town", lang),
         "col_average": t("town.col.average", lang),

@@ -373,22 +373,28 @@ def comparison_figure(
     average_label: str,
     colour: str,
     average_colour: str,
+    per_row: int | None = None,
 ) -> go.Figure:
     """Paired bars per measure: the town and the average of all towns. ``table`` is
     ``network_comparison()``; ``labels`` names each measure. Each measure has its own small
-    panel, since person-days and people are not on one scale."""
+    panel, since person-days and people are not on one scale; ``per_row`` panels to a row
+    (all in one row by default)."""
     from plotly.subplots import make_subplots
 
     from dashboard.charts import style
 
     n = len(table)
+    cols = per_row or n
+    rows = -(-n // cols)
     fig = make_subplots(
-        rows=1,
-        cols=n,
+        rows=rows,
+        cols=cols,
         subplot_titles=[labels[m] for m in table["measure"]],
-        horizontal_spacing=0.04,
+        horizontal_spacing=0.06,
+        vertical_spacing=0.18,
     )
-    for i, row in enumerate(table.to_dict("records"), start=1):
+    for i, row in enumerate(table.to_dict("records")):
+        r, c = i // cols + 1, i % cols + 1
         fig.add_trace(
             go.Bar(
                 x=[town_label, average_label],
@@ -400,13 +406,13 @@ def comparison_figure(
                 showlegend=False,
                 hovertemplate="%{x}: %{y}<extra></extra>",
             ),
-            row=1,
-            col=i,
+            row=r,
+            col=c,
         )
         top = max(row["town"], row["average"], 1)
-        fig.update_yaxes(range=[0, top * 1.3], showticklabels=False, row=1, col=i)
-        fig.update_xaxes(tickangle=0, row=1, col=i)
-    fig.update_layout(height=320, bargap=0.25)
+        fig.update_yaxes(range=[0, top * 1.3], showticklabels=False, row=r, col=c)
+        fig.update_xaxes(tickangle=0, row=r, col=c)
+    fig.update_layout(height=120 + 200 * rows, bargap=0.25)
     fig.update_annotations(font={"size": 13})
     return style(fig, title)
 

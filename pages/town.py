@@ -28,8 +28,14 @@ chosen = st.query_params.get_all("town")
 region = towns.find_town(ds, chosen[0]) if chosen else None
 
 
+def choose_town(region_id: str) -> None:
+    """Show ``region_id``: set the sidebar's town filter, which keeps ``?town=`` in the URL."""
+    st.session_state["town"] = [region_id]
+
+
 def town_picker() -> None:
-    """Every town as a link to its page."""
+    """Every town as a link-like button to its page (a page link with ``?town=`` would be
+    overridden by the sidebar's remembered towns, so the button sets the sidebar's value)."""
     st.title(t("town.pick.title"))
     st.write(t("town.pick.intro"))
     for row in towns.town_links(ds, lang):
@@ -38,12 +44,13 @@ def town_picker() -> None:
             if row["prefecture"]
             else t("town.pick.link_no_pref", name=row["name"], other=row["other"])
         )
-        params = {"town": row["region_id"], **({"lang": lang} if lang != "en" else {})}
-        st.page_link(
-            "pages/town.py",
-            label=label,
+        st.button(
+            label,
+            key=f"town_pick_{row['region_id']}",
             icon=":material/location_city:",
-            query_params=params,
+            type="tertiary",
+            on_click=choose_town,
+            args=(row["region_id"],),
         )
 
 
@@ -94,6 +101,8 @@ if rel.programs == 0:
     st.write(t("town.empty.body", town=name))
     small_map(st.container())
     st.stop()
+
+report.warm_map(region, lang)  # the report's map image, drawn in the background
 
 # --- relationship population ------------------------------------------------------------------
 left, right = st.columns([3, 1])

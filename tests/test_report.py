@@ -212,6 +212,34 @@ def test_the_csv_zip_holds_the_towns_tables(dataset):
     assert "participant_id" not in texts.columns
 
 
+def test_without_an_image_the_map_is_drawn_inline_and_plotly_still_embedded_once(
+    dataset, monkeypatch
+):
+    monkeypatch.setattr(report, "_draw_map", lambda region, lang: None)
+    monkeypatch.setattr(report, "_MAPS", {})
+    html = report.town_report(dataset, "yame", "en", made=MADE)
+    assert html.count("plotly.js v") == 1
+    assert html.count("Plotly.newPlot") == 3  # map, countries, network
+    assert html.index("choroplethmap") < html.index('id="countries"')
+    assert Page(html).images == []
+
+
+@pytest.mark.browser  # kaleido drives Chromium
+def test_the_report_map_is_a_png_of_the_prefecture_and_town(dataset):
+    import struct
+
+    region = report.towns.find_town(dataset, "tono")
+    png = report.map_png(region, "ja")
+    assert png is not None and png.startswith(b"\x89PNG")
+    assert struct.unpack(">II", png[16:24]) == (520, 520)
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "screenshots" / "report-map-tono-ja.png").write_bytes(png)
+    page = Page(report.town_report(dataset, "tono", "ja", made=MADE))
+    assert len(page.images) == 1
+    assert page.images[0]["src"].startswith("data:image/png;base64,")
+    assert page.images[0]["alt"] == "岩手県遠野市の位置を示す日本地図"
+
+
 # --- opened in a real browser with no network ---------------------------------------------------
 
 

@@ -215,13 +215,16 @@ def test_the_first_town_in_the_link_is_shown():
 @pytest.mark.parametrize("query", [{}, {"town": "nowhere"}, {"town": "nowhere", "lang": "ja"}])
 def test_an_unknown_or_missing_town_lists_every_town_as_a_link(query):
     at = open_town(query)
-    links = at.get("page_link")
+    links = [b for b in at.button if b.key.startswith("town_pick_")]
     assert len(links) == 5
     lang = query.get("lang", "en")
     assert at.title[0].value == t("town.pick.title", lang)
-    labels = " ".join(link.proto.label for link in links)
+    labels = " ".join(link.label for link in links)
     assert ("遠野市（Tono）、岩手県" if lang == "ja" else "Tono (遠野市), Iwate") in labels
     assert not at.metric
+    at.button(key="town_pick_yame").click().run()
+    assert at.query_params["town"] in ("yame", ["yame"])
+    assert metrics_of(at)[t("town.metric.person_days", lang)] == "4"
 
 
 def test_a_town_with_no_programs_yet_shows_a_friendly_empty_state(data_copy, monkeypatch):
