@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -125,19 +126,18 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
         years = None if tuple(chosen) == span else (int(chosen[0]), int(chosen[1]))
         _write_to_url("years", years and f"{years[0]}-{years[1]}")
 
-    name_column = "name_ja" if lang == "ja" else "name_en"
-    names = dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
+    names, town_order = _town_options(ds, lang)
     _seed_from_url("town", lambda v: [x for x in v if x in names])
     towns = side.multiselect(
         tr("filters.towns"),
-        sorted(names, key=names.get),
+        list(town_order),
         format_func=names.get,
         key="town",
         placeholder=tr("filters.all_towns"),
     )
     _write_to_url("town", towns)
 
-    codes = set(ds.participants["nationality"].fillna(UNKNOWN))
+    codes, code_order = _nationality_options(ds, lang)
     # "unknown" stands for the empty code in the URL
     _seed_from_url(
         "nat",
@@ -149,13 +149,28 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
     )
     nats = side.multiselect(
         tr("filters.nationalities"),
-        sorted(codes, key=lambda c: (c == UNKNOWN, country_name(c, lang))),
+        list(code_order),
         format_func=lambda c: country_name(c, lang),
         key="nat",
         placeholder=tr("filters.all_nationalities"),
     )
     _write_to_url("nat", [c or "unknown" for c in nats])
     return Filters(years=years, towns=tuple(towns), nationalities=tuple(nats))
+
+
+@lru_cache(maxsize=8)
+def _town_options(ds: Dataset, lang: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Town names in ``lang`` by id, and the ids in name order (once per dataset)."""
+    name_column = "name_ja" if lang == "ja" else "name_en"
+    names = dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
+    return names, tuple(sorted(names, key=names.get))
+
+
+@lru_cache(maxsize=8)
+def _nationality_options(ds: Dataset, lang: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The nationality codes present (``UNKNOWN`` for none), and in name order, unknown last."""
+    codes = frozenset(ds.participants["nationality"].fillna(UNKNOWN).unique().tolist())
+    return codes, tuple(sorted(codes, key=lambda c: (c == UNKNOWN, country_name(c, lang))))
 
 
 def _parse_years(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
