@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import streamlit as st
 
@@ -72,6 +73,8 @@ with tab_upload:
         type=["csv", "xlsx"],
         accept_multiple_files=True,
         key=f"data_upload_{nonce}",
+        # the browser refuses bigger files at once; the check below says why in words
+        max_upload_size=max(1, math.ceil(upload.max_upload_bytes() / upload.MB)),
         help=t(
             "data.upload.help",
             mb=f"{upload.max_upload_bytes() / upload.MB:g}",
