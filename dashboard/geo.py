@@ -114,11 +114,45 @@ def world_frame():
             return ""
 
     frame["alpha2"] = [alpha2(n) for n in frame["id"]]
+    # Antarctica is no one's nationality, and its edge along the pole draws as a band in web
+    # Mercator; every shape is kept inside the latitudes web maps show.
+    frame = frame[frame["name"] != "Antarctica"].reset_index(drop=True)
+    shapes = [_split_at_antimeridian(g) for g in frame.geometry.values]
+    shapes = shapely.make_valid(np.asarray(shapes))
+    shapes = shapely.intersection(shapes, shapely.box(-180, -60, 180, 84))
     # a 0.01° grid (about 1 km) is finer than 1:110m draws, and halves what a figure carries
-    shapes = shapely.make_valid(np.asarray(frame.geometry.values))
     frame = frame.set_geometry(shapely.set_precision(shapes, 0.01))
     frame = frame.set_crs("EPSG:4326", allow_override=True)
     return frame[["alpha2", "name", "geometry"]]
+
+
+def _split_at_antimeridian(geom):
+    """Parts whose outline jumps across longitude ±180° (Russia, Fiji: the TopoJSON relies on
+    spherical drawing) cut into a western and an eastern piece, so flat maps draw no band."""
+    import numpy as np
+    import shapely
+    import shapely.affinity
+    from shapely.geometry import MultiPolygon
+
+    parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+    out = []
+    for part in parts:
+        xs = np.asarray(part.exterior.coords)[:, 0]
+        if len(xs) < 2 or np.abs(np.diff(xs)).max() <= 180:
+            out.append(part)
+            continue
+        east = shapely.transform(
+            part,
+            lambda c: np.column_stack([np.where(c[:, 0] < 0, c[:, 0] + 360, c[:, 0]), c[:, 1]]),
+        )
+        east = shapely.make_valid(east)
+        left = shapely.intersection(east, shapely.box(0, -90, 180, 90))
+        right = shapely.affinity.translate(
+            shapely.intersection(east, shapely.box(180, -90, 360, 90)), xoff=-360
+        )
+        for piece in (left, right):
+            out += [g for g in getattr(piece, "geoms", [piece]) if g.geom_type == "Polygon"]
+    return MultiPolygon(out) if len(out) > 1 else out[0]
 
 
 @cache

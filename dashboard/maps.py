@@ -30,6 +30,8 @@ import folium.plugins
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from branca.element import MacroElement
+from jinja2 import Template
 
 from dashboard import metrics
 from dashboard.charts import style
@@ -92,6 +94,23 @@ def _walk(element):
         yield from _walk(child)
 
 
+class _IconPath(MacroElement):
+    """Tells Leaflet where its marker images are. Leaflet guesses the folder from leaflet.css,
+    which the map's iframe may not have applied yet when the first marker is drawn; the guess
+    then falls back to the iframe's own folder (/component/...), where there is no image."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.path|tojson }};
+        {% endmacro %}"""
+    )
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._name = "IconPath"
+        self.path = path
+
+
 def offline_assets(fmap: folium.Map, base: str = STATIC_URL) -> folium.Map:
     """Point every JS/CSS asset of ``fmap`` and its children at the app's own copies.
 
@@ -103,9 +122,16 @@ def offline_assets(fmap: folium.Map, base: str = STATIC_URL) -> folium.Map:
     base = base.rstrip("/")
     fmap.default_js = [("leaflet", f"{base}/{ASSETS_JS['leaflet']}")]
     fmap.default_css = [("leaflet_css", f"{base}/{ASSETS_CSS['leaflet_css']}")]
+    if not any(isinstance(c, _IconPath) for c in fmap._children.values()):
+        icon_path = _IconPath(f"{base}/{LEAFLET_DIR}/images/")
+        # first among the map's children, so it runs before any marker is made
+        fmap._children = {icon_path.get_name(): icon_path, **fmap._children}
+        icon_path._parent = fmap
     for element in _walk(fmap):
         if element is fmap:
             continue
+        if isinstance(element, folium.Icon):  # L.AwesomeMarkers, dropped with the CDN defaults
+            raise ValueError("folium.Icon needs Leaflet.awesome-markers, not vendored")
         for attr, known in (("default_js", ASSETS_JS), ("default_css", ASSETS_CSS)):
             links = getattr(element, attr, None)
             if not links:
@@ -261,6 +287,17 @@ def _shade(values: pd.Series) -> list[str]:
     return colours
 
 
+def prefecture_fills(prefectures: pd.DataFrame, masked: pd.Series | None = None) -> dict:
+    """``{code: fill colour}``: shades of blue by people hosted (the most, the darkest), the
+    neutral grey where no program was held, one light shade for masked counts."""
+    masked = masked if masked is not None else pd.Series(False, index=prefectures.index)
+    shown = prefectures["people"].where(~masked.to_numpy(), 0)
+    fills = dict(zip(prefectures["code"], _shade(shown), strict=True))
+    for code in prefectures.loc[masked.to_numpy(), "code"]:
+        fills[code] = MASKED_FILL
+    return fills
+
+
 def _shown(value, lang: str) -> str:
     return value if isinstance(value, str) else _num(int(value), lang)
 
@@ -273,7 +310,7 @@ def _prefecture_layer(
     table = prefectures.set_index("code")
     masked = masked if masked is not None else pd.Series(False, index=prefectures.index)
     masked_codes = set(prefectures.loc[masked.to_numpy(), "code"])
-    fills = dict(zip(prefectures["code"], _shade(prefectures["people"]), strict=True))
+    fills = prefecture_fills(prefectures, masked)
     name_col = "name_ja" if lang == "ja" else "name_en"
     for feature in shapes["features"]:
         code = feature["id"]
@@ -286,7 +323,7 @@ def _prefecture_layer(
             if row["programs"]
             else t("maps.prefecture.none", lang)
         )
-        props["fill"] = MASKED_FILL if code in masked_codes else fills[code]
+        props["fill"] = fills[code]
         props["hosted"] = bool(row["programs"])
 
     def shade(feature):
@@ -399,14 +436,14 @@ def town_tooltip(row: dict, lang: str) -> str:
     return f"<b>{html.escape(name)}</b> {html.escape(other_name)}<br>{html.escape(people)}"
 
 
-MARKER_CALLBACK = """
-var callback = function (row) {
+# FastMarkerCluster writes ``var callback = <this>;``: a function expression. Each row is
+# [lat, lon, name, tooltip HTML, popup HTML].
+MARKER_CALLBACK = """function (row) {
     var marker = L.marker(new L.LatLng(row[0], row[1]), {title: row[2], alt: row[2]});
     marker.bindTooltip(row[3]);
     marker.bindPopup(row[4], {maxWidth: 340});
     return marker;
-};
-"""
+}"""
 
 
 def _fit(fmap: folium.Map, lats, lons, pad: float = 0.6) -> None:
@@ -636,7 +673,7 @@ def world_figure(
             name="countries",
         )
     )
-    _map_layout(fig, {"lat": 25, "lon": 60}, 0.45, height)
+    _map_layout(fig, {"lat": 25, "lon": 40}, 0.0, height)
     return style(fig, title)
 
 
@@ -737,7 +774,7 @@ def flow_figure(
             name="towns",
         )
     )
-    _map_layout(fig, {"lat": 25, "lon": 100}, 0.45, height)
+    _map_layout(fig, {"lat": 25, "lon": 110}, 0.0, height)
     return style(fig, title)
 
 

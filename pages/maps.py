@@ -89,7 +89,7 @@ else:
             ids,
             index=None,
             format_func=lambda r: town_name(records[r], lang),
-            placeholder=t("maps.panel.hint"),
+            placeholder=t("maps.panel.placeholder"),
             key="maps_town",
         )
         if rid is None:

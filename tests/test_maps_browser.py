@@ -1,0 +1,85 @@
+"""The maps page in headless Chromium with every non-local request cut: shapes and markers draw.
+
+The ``page`` fixture aborts every request that does not go to the local server, so a map that
+needs a CDN (Leaflet, plotly's topojson) would come up blank here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import screenshot, wait_for_app
+from .pages_list import page_title
+
+pytestmark = pytest.mark.browser
+
+FOLIUM = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def open_maps(page, server, lang: str):
+    external: list[str] = []
+    page.on(
+        "requestfailed",
+        lambda r: external.append(r.url) if "127.0.0.1" not in r.url else None,
+    )
+    page.goto(f"{server.url}/?lang={lang}")
+    wait_for_app(page)
+    page.locator(
+        '[data-testid="stSidebarNav"] a', has_text=page_title("maps.py", lang)
+    ).first.click()
+    page.wait_for_url(lambda url: url.split("?")[0].endswith("/maps"))
+    wait_for_app(page)
+    return external
+
+
+def leaflet(page):
+    page.wait_for_selector(FOLIUM)
+    frame = page.frame_locator(FOLIUM)
+    # 47 prefecture outlines and 5 town markers, drawn by the Leaflet the app serves itself
+    frame.locator(".leaflet-overlay-pane path").nth(46).wait_for()
+    frame.locator("img.leaflet-marker-icon").nth(4).wait_for()
+    return frame
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_maps_draw_prefectures_towns_and_the_world_offline(page, server, lang):
+    external = open_maps(page, server, lang)
+    frame = leaflet(page)
+    assert frame.locator(".leaflet-overlay-pane path").count() == 47
+    titles = frame.locator("img.leaflet-marker-icon").evaluate_all(
+        "els => els.map(e => e.title).sort()"
+    )
+    expected = (
+        ["八女市", "下川町", "浦幌町", "石巻市", "遠野市"]
+        if lang == "ja"
+        else ["Ishinomaki", "Shimokawa", "Tono", "Urahoro", "Yame"]
+    )
+    assert titles == sorted(expected)
+    # the world map and the flow map: MapLibre canvases (plotly), drawn from bundled shapes
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    charts.nth(2).wait_for()
+    page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas').nth(1).wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
+    # only basemap tiles may have been asked of the internet
+    assert [u for u in external if "tile.openstreetmap.org" not in u] == []
+    screenshot(page, f"maps-page-{lang}")
+
+
+def test_clicking_a_town_selects_it_without_reloading_the_map(page, server):
+    open_maps(page, server, "en")
+    frame = leaflet(page)
+    # a mark on the map's window: it survives only if the map is not rebuilt on the rerun
+    frame.locator("body").evaluate("() => { window.__kept = true; }")
+    zoom = frame.locator("body").evaluate("() => window.map.getZoom()")
+    frame.locator('img.leaflet-marker-icon[title="Tono"]').click()
+    frame.locator(".leaflet-popup-content", has_text="Open the page of Tono").wait_for()
+    main = page.locator('[data-testid="stMain"]')
+    main.locator("h3", has_text="Tono").wait_for()
+    wait_for_app(page)
+    assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[:2] == ["1", "11"]
+    assert frame.locator("body").evaluate("() => window.__kept === true")
+    assert frame.locator("body").evaluate("() => window.map.getZoom()") == zoom
+    popup_link = frame.locator(".leaflet-popup-content a").get_attribute("href")
+    assert popup_link == "/town?town=tono&lang=en"
+    screenshot(page, "maps-selected-tono-en")
