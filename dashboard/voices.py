@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import style
 from dashboard.data import Dataset, read_table, table_path
-from dashboard.i18n import country_flag, country_name, format_date_range, t
+from dashboard.i18n import country_flag, country_name, format_date_range, format_number, t
 from dashboard.metrics import Filters
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.csv"
@@ -622,6 +622,20 @@ def theme_totals(table: pd.DataFrame, themes: tuple[Theme, ...]) -> dict[str, in
     }
 
 
+def chart_title(totals: Mapping[str, int], themes: tuple[Theme, ...], found: int, lang: str) -> str:
+    """The theme chart's title: the theme that comes up most, a tie, or none at all."""
+    top = max(totals.values(), default=0)
+    if top == 0:
+        return t("voices.chart.title_none", lang)
+    if found == 1:
+        return t("voices.chart.title_single", lang)
+    leaders = [theme for theme in themes if totals.get(theme.theme_id) == top]
+    numbers = {"n": format_number(top, lang), "total": format_number(found, lang)}
+    if len(leaders) > 1:
+        return t("voices.chart.title_tie", lang, k=format_number(len(leaders), lang), **numbers)
+    return t("voices.chart.title", lang, theme=leaders[0].label(lang), **numbers)
+
+
 def theme_chart(
     counts: pd.DataFrame, *, colours: dict[str, str], title: str, labels: dict[str, str]
 ) -> go.Figure:
@@ -630,12 +644,9 @@ def theme_chart(
     ``labels`` maps ``count``, ``theme`` and ``town`` to axis and legend text.
     """
     colours = {**colours, NO_TOWN: "#9E9E9E"}
-    order = (
-        counts.groupby("theme", sort=False)["count"]
-        .sum()
-        .sort_values(ascending=True)
-        .index.tolist()
-    )
+    # longest bar on top; ties keep the lexicon's order
+    totals = counts.groupby("theme", sort=False)["count"].sum()
+    order = totals.sort_values(ascending=False, kind="stable").index.tolist()
     fig = px.bar(
         counts,
         x="count",
@@ -643,16 +654,14 @@ def theme_chart(
         color="region_id",
         orientation="h",
         color_discrete_map=colours,
-        category_orders={"theme": order[::-1]},
+        category_orders={"theme": order},
         labels={"count": labels["count"], "theme": labels["theme"], "region_id": labels["town"]},
         custom_data=["town", "theme_id"],
         hover_data={"town": True, "region_id": False},
     )
     names = dict(zip(counts["region_id"], counts["town"], strict=False))
     fig.for_each_trace(lambda tr: tr.update(name=names.get(tr.name, tr.name)))
-    fig.update_layout(
-        barmode="stack", yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.15}
-    )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.15})
     fig.update_xaxes(dtick=1, tickformat="d", rangemode="tozero")
     return style(fig, title)
 

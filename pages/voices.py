@@ -6,7 +6,7 @@ or through plain-text elements (``st.code``, select box options).
 
 import streamlit as st
 
-from dashboard import cache, voices
+from dashboard import access, cache, voices
 from dashboard.i18n import format_number
 from dashboard.palette import town_colours
 from shell import context, show_problems
@@ -17,22 +17,9 @@ n = lambda value: format_number(value, lang)  # noqa: E731
 
 
 def can_pin(ctx) -> bool:
-    """Whether this viewer may pin a highlight: staff only.
-
-    Uses ``dashboard.access`` once the context carries a viewer; until then everyone may.
-    """
+    """Whether this viewer may pin a highlight: staff only (``dashboard.access``)."""
     viewer = getattr(ctx, "viewer", None)
-    if viewer is None:
-        return True
-    from dashboard import access
-
-    return access.can(viewer, "pin")
-
-
-def actor(ctx) -> str:
-    """Who saves, for the version note."""
-    viewer = getattr(ctx, "viewer", None)
-    return getattr(viewer, "username", "") or getattr(viewer, "name", "") or ""
+    return viewer is None or access.can(viewer, "pin")
 
 
 themes = voices.load_themes(cache.data_dir())
@@ -125,7 +112,7 @@ def pin_controls(row: dict) -> None:
         disabled=choice == current,
     ):
         try:
-            result = voices.save_pin(cache.data_dir(), tid, choice, actor=actor(ctx))
+            result = voices.save_pin(cache.data_dir(), tid, choice, actor=ctx.user)
         except (OSError, KeyError, ValueError) as exc:
             st.error(t("voices.pin.error", detail=type(exc).__name__))
             st.code(str(exc), language=None, wrap_lines=True)
@@ -201,36 +188,33 @@ if view != "wall":
         st.subheader(t("voices.chart.heading"))
         counts = voices.theme_counts(found, themes, ctx.full.regions, lang)
         totals = voices.theme_totals(found, themes)
-        top = max(totals, key=totals.get) if totals and max(totals.values()) else None
-        title = (
-            t("voices.chart.title", theme=by_id[top].label(lang), n=n(totals[top]))
-            if top
-            else t("voices.chart.title_none")
-        )
-        fig = voices.theme_chart(
-            counts,
-            colours=town_colours(list(ctx.full.regions["region_id"])),
-            title=title,
-            labels={
-                "count": t("voices.chart.count"),
-                "theme": t("voices.chart.theme"),
-                "town": t("voices.chart.town"),
-            },
-        )
-        chart_tab, table_tab = st.tabs([t("voices.tab.chart"), t("voices.tab.table")])
-        with chart_tab:
-            st.plotly_chart(
-                fig,
-                key="voices_themes_chart",
-                config={"toImageButtonOptions": {"filename": "themes-by-town"}},
+        if not max(totals.values(), default=0):
+            st.info(t("voices.chart.title_none"))
+        else:
+            fig = voices.theme_chart(
+                counts,
+                colours=town_colours(list(ctx.full.regions["region_id"])),
+                title=voices.chart_title(totals, themes, len(found), lang),
+                labels={
+                    "count": t("voices.chart.count"),
+                    "theme": t("voices.chart.theme"),
+                    "town": t("voices.chart.town"),
+                },
             )
-        with table_tab:
-            table = counts.pivot_table(
-                index="theme", columns="town", values="count", sort=False, aggfunc="sum"
-            ).reset_index()
-            table = table.rename(columns={"theme": t("voices.col.theme")})
-            st.dataframe(table, hide_index=True, width="stretch", key="voices_themes_table")
-        st.caption(t("voices.chart.caption"))
+            chart_tab, table_tab = st.tabs([t("voices.tab.chart"), t("voices.tab.table")])
+            with chart_tab:
+                st.plotly_chart(
+                    fig,
+                    key="voices_themes_chart",
+                    config={"toImageButtonOptions": {"filename": "themes-by-town"}},
+                )
+            with table_tab:
+                table = counts.pivot_table(
+                    index="theme", columns="town", values="count", sort=False, aggfunc="sum"
+                ).reset_index()
+                table = table.rename(columns={"theme": t("voices.col.theme")})
+                st.dataframe(table, hide_index=True, width="stretch", key="voices_themes_table")
+            st.caption(t("voices.chart.caption"))
 
     with st.expander(t("voices.lexicon"), icon=":material/sell:", key="voices_lexicon"):
         st.caption(t("voices.lexicon.caption"))

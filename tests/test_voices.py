@@ -251,6 +251,19 @@ def test_the_theme_chart_carries_the_counts_per_town(dataset, themes):
     assert total == sum(len(labels) for labels in HAND_LABELS.values()) + twice
 
 
+def test_the_chart_title_names_the_leading_theme_or_the_tie(themes):
+    assert voices.chart_title({"rural": 9, "tourism": 7}, themes, 11, "en") == (
+        "Learning about rural Japan comes up most: in 9 of 11 testimonials"
+    )
+    assert voices.chart_title({"rural": 2, "tourism": 2}, themes, 3, "ja") == (
+        "2 つのテーマが同数で最多: それぞれ推薦文 3 件中 2 件"
+    )
+    assert voices.chart_title({"rural": 1}, themes, 1, "en") == (
+        "The themes of the one testimonial found"
+    )
+    assert voices.chart_title({"rural": 0}, themes, 4, "en").startswith("None of the themes")
+
+
 # --- search ------------------------------------------------------------------------------------
 
 
@@ -505,9 +518,9 @@ def test_the_page_shows_every_testimonial_with_its_highlight(lang):
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     title = chart["layout"]["title"]["text"]
     assert title == (
-        "Learning about rural Japan comes up most: in 9 testimonials"
+        "Learning about rural Japan comes up most: in 9 of 11 testimonials"
         if lang == "en"
-        else "最も多いテーマは「地方を知る」: 推薦文 9 件"
+        else "最も多いテーマは「地方を知る」: 推薦文 11 件中 9 件"
     )
 
 
@@ -585,6 +598,17 @@ def test_staff_pin_a_sentence_and_every_reader_sees_it(data_copy, monkeypatch):
     # a new reader, a fresh session, sees the pin too: it lives in the data, not the session
     other = open_voices({"q": "Shimokawa hike"}, role="public")
     assert PIN in "".join(h.proto.body for h in other.get("html"))
+
+
+@pytest.mark.parametrize("role", ["public", "municipality"])
+def test_only_staff_see_the_pin_controls(role):
+    at = app_test({"q": "snow"}, role=role, town="shimokawa" if role == "municipality" else None)
+    at.run()
+    at.switch_page("pages/voices.py").run()
+    assert not at.exception
+    assert cards(at) == ["hester"]
+    assert [s.key for s in at.selectbox if str(s.key).startswith("voices_pin")] == []
+    assert [b.key for b in at.button if str(b.key).startswith("voices_pin")] == []
 
 
 def test_a_testimonial_by_someone_without_consent_is_anonymous_on_the_page(data_copy, monkeypatch):
