@@ -363,3 +363,54 @@ def cumulative_lines(
     fig.update_layout(height=620, showlegend=False, title_font_size=TITLE_SIZE)
     fig.update_annotations(xanchor="left", x=0, font={"size": 14})
     return style(fig, title)
+
+
+def participants_by_town_bars(
+    table: pd.DataFrame, *, labels: dict[str, str], colours: dict[str, str], title: str
+) -> go.Figure:
+    """``participants_by_town`` drawn as one bar trace (a colour per bar) instead of one trace
+    per town: the same bars, colours, texts and reported markers, and it stays quick with
+    hundreds of towns (plotly's cost grows with the number of traces, not of bars)."""
+    table = table.sort_values("listed")
+    fallback = px.colors.qualitative.Plotly
+    fig = go.Figure(
+        go.Bar(
+            x=table["listed"],
+            y=table["town"],
+            orientation="h",
+            marker_color=[
+                colours.get(rid, fallback[i % len(fallback)])
+                for i, rid in enumerate(table["region_id"])
+            ],
+            text=table["listed"],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=table[["region_id"]].to_numpy(),
+            showlegend=False,
+            hovertemplate=f"{labels['town']}=%{{y}}<br>{labels['listed']}=%{{x}}<extra></extra>",
+        )
+    )
+    differs = table[table["reported"] != table["listed"]]
+    if not differs.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=differs["reported"],
+                y=differs["town"],
+                mode="markers",
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": 22,
+                    "color": NEUTRAL,
+                    "line": {"width": 3},
+                },
+                name=labels["reported"],
+            )
+        )
+    fig.update_yaxes(title=None)
+    fig.update_xaxes(
+        title=labels["listed"],
+        rangemode="tozero",
+        tickformat="d",
+        dtick=1 if table["listed"].max() <= 12 else None,
+    )
+    return style(fig, title)
