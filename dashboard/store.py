@@ -85,6 +85,23 @@ def cell_text(value: object, kind: str) -> str:
     return str(value)
 
 
+def column_text(series: pd.Series, kind: str = "str") -> list:
+    """``cell_text`` of every cell of a column, a whole column at a time for the dtypes
+    ``parse_table`` makes (dates, booleans, whole numbers, text)."""
+    dtype = series.dtype
+    if pd.api.types.is_object_dtype(dtype):
+        return [cell_text(v, kind) for v in series]
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        out = series.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_bool_dtype(dtype):
+        out = series.map({True: "true", False: "false"})
+    elif pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        out = series.astype(str)
+    else:  # floats, written as repr: one cell at a time
+        return [cell_text(v, kind) for v in series]
+    return list(out.astype(object).where(series.notna().to_numpy(), ""))
+
+
 def current_columns(folder: str | Path, table: str) -> list[str]:
     """The header of ``table``'s current file in ``folder`` (contract names), or []."""
     path = table_path(Path(folder), table)
@@ -106,10 +123,8 @@ def to_csv_bytes(table: str, frame: pd.DataFrame, columns: list[str] | None = No
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(order)
-    for record in frame[order].itertuples(index=False, name=None):
-        writer.writerow(
-            [cell_text(v, kinds.get(c, "str")) for v, c in zip(record, order, strict=True)]
-        )
+    columns = [column_text(frame[c], kinds.get(c, "str")) for c in order]
+    writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8")
 
 

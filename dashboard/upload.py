@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema
@@ -27,7 +28,7 @@ from dashboard.data import (
 )
 from dashboard.i18n import t
 from dashboard.problems import Problem, errors
-from dashboard.store import cell_text
+from dashboard.store import cell_text, column_text
 
 DEFAULT_MAX_UPLOAD_MB = 20.0
 DEFAULT_MAX_ROWS = 200_000
@@ -322,7 +323,7 @@ def _text(value: object) -> str:
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
-        {c: [_text(v) for v in frame[c]] for c in frame.columns}, index=frame.index, dtype=object
+        {c: column_text(frame[c]) for c in frame.columns}, index=frame.index, dtype=object
     )
 
 
@@ -345,20 +346,20 @@ def diff_table(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> Table
     added = new_text.loc[~new_text.index.isin(old_text.index)].reset_index(drop=True)
     removed = old_text.loc[~old_text.index.isin(new_text.index)].reset_index(drop=True)
     both = new_text.index[new_text.index.isin(old_text.index)]
-    records = []
-    for ident in both:
-        before, after = old_text.loc[ident], new_text.loc[ident]
-        for column in columns:
-            if column in key or before[column] == after[column]:
-                continue
-            records.append(
-                {
-                    **{k: before[k] for k in key},
-                    "column": column,
-                    "old": before[column],
-                    "new": after[column],
-                }
-            )
+    compared = [c for c in columns if c not in key]
+    before = old_text.loc[both, compared].to_numpy(dtype=object)
+    after = new_text.loc[both, compared].to_numpy(dtype=object)
+    rows, cols = np.nonzero(before != after)  # row by row, columns in order
+    keys = new_text.loc[both, list(key)].to_numpy(dtype=object)
+    records = [
+        {
+            **dict(zip(key, keys[r], strict=True)),
+            "column": compared[c],
+            "old": before[r, c],
+            "new": after[r, c],
+        }
+        for r, c in zip(rows, cols, strict=True)
+    ]
     changed = pd.DataFrame(records, columns=[*key, "column", "old", "new"], dtype=object)
     return TableDiff(table, key, added, removed, changed)
 
