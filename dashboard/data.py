@@ -114,7 +114,13 @@ def _read_xlsx(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Proble
 
 
 def _read_csv_text(file: str, text: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    records: list[list[str]] = []
+    try:  # the whole file at once; on an error, again record by record to say where
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        pass
+    else:
+        return _frame_from_records(file, records, ragged_ok=False)
+    records = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for record in reader:
@@ -141,16 +147,16 @@ def _frame_from_records(
             problems.append(Problem(file, 1, name, "duplicate_column"))
         seen.add(name)
     body = records[1:]
-    if body and header and not ragged_ok and all(len(r) == len(header) for r in body):
+    if body and header and not ragged_ok and set(map(len, body)) == {len(header)}:
         # the usual file: every record as wide as the header, so strip column by column
         if problems:
             return None, problems
         cells = np.empty((len(body), len(header)), dtype=object)
         blank = np.ones(len(body), dtype=bool)
         for j, column in enumerate(zip(*body, strict=True)):
-            stripped = [cell.strip() for cell in column]
-            cells[:, j] = stripped
-            blank &= np.array([not cell for cell in stripped], dtype=bool)
+            cells[:, j] = list(map(str.strip, column))
+            blank &= cells[:, j] == ""
+
         keep = ~blank  # a blank line is not a record
         index = pd.Index(np.flatnonzero(keep) + 2, name="row")
         return pd.DataFrame(cells[keep], columns=header, index=index, dtype=object), problems
@@ -239,9 +245,9 @@ def _parse_column(
     through ``_parse_cell`` as ``_parse_cells`` would, so values and problems are the same.
     """
     values = cells.to_numpy(dtype=object)
-    if not all(type(v) is str for v in values):  # not text as read_table gives: cell by cell
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":  # not all text: cell by cell
         return _parse_cells(table, file, column, cells, kind)
-    text = np.array([v.strip() for v in values], dtype=object)
+    text = np.array(list(map(str.strip, values)), dtype=object)
     empty = text == ""
     codes = schema.CODE_COLUMNS.get((table, column))
     series = pd.Series(text, dtype=object)
