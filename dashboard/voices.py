@@ -87,10 +87,13 @@ WORDS_RANGE = (6, 32)
 CHARS_RANGE = (12, 90)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def is_japanese(text: str) -> bool:
     """True when ``text`` is written mostly in Japanese script."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(bool(_CJK.match(c)) for c in letters) * 2 >= len(letters)
+    letters = len(_LETTER.findall(text))
+    return bool(letters) and len(_CJK.findall(text)) * 2 >= letters
 
 
 def split_sentences(text: str) -> list[str]:
@@ -107,8 +110,7 @@ def split_sentences(text: str) -> list[str]:
 def sentence_score(sentence: str) -> int | None:
     """The pull-quote score of one sentence, or None when it is too short or too long."""
     if is_japanese(sentence):
-        size = sentence_length(sentence)
-        if not CHARS_RANGE[0] <= size <= CHARS_RANGE[1]:
+        if not CHARS_RANGE[0] <= sentence_length(sentence, True) <= CHARS_RANGE[1]:
             return None
         strong = sum(sentence.count(word) for word in STRONG_WORDS_JA)
         leans = sentence.startswith(OPENERS_JA)
@@ -121,9 +123,9 @@ def sentence_score(sentence: str) -> int | None:
     return strong - int(leans)
 
 
-def sentence_length(sentence: str) -> int:
+def sentence_length(sentence: str, japanese: bool | None = None) -> int:
     """Words in a sentence, or characters (without spaces) in a Japanese one."""
-    if is_japanese(sentence):
+    if japanese if japanese is not None else is_japanese(sentence):
         return len(re.sub(r"\s", "", sentence))
     return len(_WORD.findall(sentence))
 
@@ -251,21 +253,44 @@ def _keyword_pattern(keyword: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + pattern + (r"[\w'’-]*" if star else r"(?![\w])"), re.I)
 
 
+def _keyword_body(keyword: str) -> tuple[str, bool]:
+    """A keyword's regex body (lowercase) and whether it is written in Japanese script."""
+    keyword = unicodedata.normalize("NFKC", keyword).strip().lower()
+    star = keyword.endswith("*")
+    body = keyword.rstrip("*").strip()
+    pattern = r"\s+".join(re.escape(p) for p in body.split())
+    if _CJK.search(body):
+        return pattern + (r"\w*" if star else ""), True
+    return pattern + (r"[\w'’-]*" if star else r"(?!\w)"), False
+
+
+@lru_cache(maxsize=64)
+def _theme_pattern(keywords: tuple[str, ...]) -> re.Pattern:
+    """One regex for all of a theme's keywords, to run on lowercased text: whole words for
+    keywords in Latin script, anywhere for keywords in Japanese."""
+    latin = [body for body, cjk in map(_keyword_body, keywords) if not cjk]
+    cjk = [body for body, is_cjk in map(_keyword_body, keywords) if is_cjk]
+    parts = [r"(?<!\w)(?:" + "|".join(latin) + ")"] if latin else []
+    parts += cjk
+    return re.compile("|".join(parts) or r"(?!)")
+
+
 def theme_matches(text: str, themes: Iterable[Theme]) -> dict[str, tuple[str, ...]]:
     """``{theme_id: words found}`` for every theme with at least one keyword in ``text``.
 
-    The words are as written in the text (lowercased, each once, in order of first appearance).
+    The words are as written in the text (lowercased, each once, in order of appearance).
     """
-    text = unicodedata.normalize("NFKC", str(text))
+    text = unicodedata.normalize("NFKC", str(text)).lower()
     found: dict[str, tuple[str, ...]] = {}
     for theme in themes:
-        hits: list[tuple[int, str]] = []
-        for keyword in theme.keywords_en + theme.keywords_ja:
-            for match in _keyword_pattern(keyword).finditer(text):
-                hits.append((match.start(), re.sub(r"\s+", " ", match.group(0)).lower()))
-        if hits:
-            words = dict.fromkeys(word for _, word in sorted(hits))
-            found[theme.theme_id] = tuple(words)
+        keywords = theme.keywords_en + theme.keywords_ja
+        if not keywords:
+            continue
+        words = [
+            re.sub(r"\s+", " ", match.group(0)) for match in _theme_pattern(keywords).finditer(text)
+        ]
+        if words:
+            found[theme.theme_id] = tuple(dict.fromkeys(words))
     return found
 
 
@@ -660,7 +685,8 @@ def theme_chart(
         hover_data={"town": True, "region_id": False},
     )
     names = dict(zip(counts["region_id"], counts["town"], strict=False))
-    fig.for_each_trace(lambda tr: tr.update(name=names.get(tr.name, tr.name)))
+    # px hides the legend entry of the empty id (testimonials that name no town): show it
+    fig.for_each_trace(lambda tr: tr.update(name=names.get(tr.name, tr.name), showlegend=True))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.15})
     fig.update_xaxes(dtick=1, tickformat="d", rangemode="tozero")
     return style(fig, title)

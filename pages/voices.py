@@ -93,7 +93,7 @@ def pin_controls(row: dict) -> None:
     tid = row["testimonial_id"]
     sentences = voices.split_sentences(row["text"])
     current = row["highlight"] if row["pinned"] else ""
-    options = ["", *sentences]
+    options = list(dict.fromkeys(["", *sentences]))
     if current and current not in options:
         options.append(current)
     automatic = voices.auto_highlight(row["text"])
@@ -136,7 +136,7 @@ def card(row: dict) -> None:
             st.code(voices.citation(row, lang), language=None, wrap_lines=True)
             if can_pin(ctx):
                 if row["stale_pin"]:
-                    st.warning(t("voices.pin.stale", pin="…"))
+                    st.warning(t("voices.pin.stale"))
                     st.code(row["stale_pin"], language=None, wrap_lines=True)
                 pin_controls(row)
 

@@ -237,6 +237,7 @@ def test_the_theme_chart_carries_the_counts_per_town(dataset, themes):
     spec = json.loads(fig.to_json())
     traces = {trace["name"]: i for i, trace in enumerate(spec["data"])}
     assert set(traces) == {"Tono", "Urahoro", "Yame", "Shimokawa", "Town not named"}
+    assert all(trace.get("showlegend", True) for trace in spec["data"])
     tono = dict(
         zip(
             figure_data(spec, traces["Tono"], "y"),

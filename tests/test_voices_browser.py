@@ -4,13 +4,14 @@ testimonial full of markup that must show as characters and run nothing."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pandas as pd
 import pytest
 
 from dashboard.i18n import t
 
-from .conftest import screenshot, wait_for_app
+from .conftest import DATA, Server, screenshot, wait_for_app
 from .pages_list import page_title
 
 pytestmark = pytest.mark.browser
@@ -60,6 +61,8 @@ def test_every_testimonial_is_a_card_with_its_highlight(page, server, lang):
     assert chart.locator(".bars path").count() >= 7
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, f"voices-cards-{lang}")
+    chart.scroll_into_view_if_needed()
+    screenshot(page, f"voices-themes-{lang}")
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -135,15 +138,25 @@ ATTACK = (
 )
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-def test_a_testimonial_full_of_markup_shows_the_characters_and_runs_nothing(
-    page, start_server, data_copy, lang
-):
-    path = data_copy / "testimonials.csv"
+@pytest.fixture(scope="module")
+def attacked_server(tmp_path_factory):
+    """The app on a copy of the data where Lee's testimonial is full of markup."""
+    copy = tmp_path_factory.mktemp("attack") / "data"
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns(".versions", ".lock", "source"))
+    path = copy / "testimonials.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[frame["testimonial_id"] == "lee", "text"] = ATTACK
     frame.to_csv(path, index=False)
-    server = start_server({"DASHBOARD_DATA_DIR": str(data_copy)})
+    server = Server({"DASHBOARD_DATA_DIR": str(copy)})
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_testimonial_full_of_markup_shows_the_characters_and_runs_nothing(
+    page, attacked_server, lang
+):
+    server = attacked_server
     for query in (f"?lang={lang}", f"?lang={lang}&q=script", f"?lang={lang}&view=wall"):
         open_voices(page, server, query, lang)
         if "wall" in query:
