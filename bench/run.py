@@ -115,12 +115,15 @@ def server_side(folder: Path, repeat: int, workdir: Path) -> dict:
     out = workdir / f"worker-{os.getpid()}.json"
     log = workdir / "bench-worker.log"
     with log.open("w") as handle:
-        done = subprocess.run(
+        worker = subprocess.Popen(
             [sys.executable, "-m", "bench.worker", str(folder), "--repeat", str(repeat),
              "--out", str(out)],
-            cwd=ROOT, env=_env(), stdout=handle, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=handle, text=True,
         )  # fmt: skip
-    if done.returncode:
+        for line in worker.stdout:  # progress, as each figure is measured
+            print(f"    {line.rstrip()}", file=sys.stderr, flush=True)
+        worker.wait()
+    if worker.returncode:
         raise RuntimeError(f"the worker failed on {folder}:\n{log.read_text()[-3000:]}")
     result = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
@@ -414,10 +417,12 @@ def markdown(results: dict[str, dict], repeat: int) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     lines.append("")
     lines.append(
-        f"Medians of {repeat} runs. Server side: AppTest in one process per size (cold = first "
-        "run in a new session with derived caches emptied, the dataset already loaded). "
-        "Browser: headless Chromium; floor = bench/floor_app.py drawing the same figures "
-        "pre-computed; ratios compare medians of the same run. ✓/✗: target at L met or not."
+        f"Medians of {repeat} runs. Server side: AppTest signed in as staff, in one process per "
+        "size (cold = first run in a new session with derived caches emptied, the dataset "
+        "already loaded). Browser: headless Chromium as a visitor who has not signed in (pages "
+        "for staff only are not in its navigation); floor = bench/floor_app.py drawing the "
+        "same figures pre-computed; ratios compare medians of the same run. "
+        "✓/✗: target at L met or not."
     )
     return "\n".join(lines)
 

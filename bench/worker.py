@@ -95,7 +95,9 @@ def measure(folder: str, repeat: int) -> dict:
     os.environ["DASHBOARD_DATA_DIR"] = folder
     sys.path.insert(0, str(ROOT))
     _navigation_mode()
-    import streamlit  # noqa: F401  (imported before timing)
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")  # no "missing ScriptRunContext" chatter
 
     from dashboard import metrics
     from dashboard.data import load_dataset
@@ -106,6 +108,7 @@ def measure(folder: str, repeat: int) -> dict:
         start = time.perf_counter()
         result = load_dataset(folder)
         loads.append(time.perf_counter() - start)
+    print(f"load + validate: {statistics.median(loads):.2f} s", flush=True)
     if not result.ok:
         raise SystemExit(f"{folder} does not load: {[p.line() for p in result.problems[:5]]}")
     ds = result.dataset
@@ -118,6 +121,7 @@ def measure(folder: str, repeat: int) -> dict:
     clear_caches(keep_data=False)
     first = _new_app()
     first_run = _timed(first.run)
+    print(f"first run: {first_run:.2f} s", flush=True)
 
     pages = registered_pages()
     out_pages: dict[str, dict] = {}
@@ -133,6 +137,7 @@ def measure(folder: str, repeat: int) -> dict:
             clear_caches()
         cold = _timed(at.run)
         warm = [_timed(at.run) for _ in range(repeat)]
+        print(f"{name}: cold {cold:.2f} s, warm {statistics.median(warm):.2f} s", flush=True)
         out_pages[name] = {
             "cold": cold,
             "warm": statistics.median(warm),
