@@ -127,29 +127,63 @@ def program_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def relationship_notes(ds: Dataset, region_id: str, lang: str) -> list[str]:
+def shown_numbers(rel: towns.Relationship, testimonials: int = 0) -> dict[str, int]:
+    """The town's people counts under the names ``access.mask_headline`` knows, so that a
+    viewer who may not see small counts gets them masked by the same rules as the overview."""
+    return {
+        "participants": rel.people,
+        "participants_in_programs": rel.people,
+        "participants_reported": rel.reported if rel.reported is not None else 0,
+        "nationalities": rel.countries,
+        "unknown_nationality": rel.unknown_nationality,
+        "returning": rel.returning,
+        "person_days": rel.person_days,
+        "testimonials": testimonials,
+        "undated_people": rel.undated_people,
+    }
+
+
+def relationship_notes(
+    ds: Dataset, region_id: str, lang: str, masked: dict[str, int | str] | None = None
+) -> list[str]:
     """The sentences under the relationship numbers: unknown nationalities, the organisation's
-    head count, programs without dates, who came back."""
+    head count, programs without dates, who came back.
+
+    ``masked`` is ``shown_numbers`` after ``access.mask_headline``: a masked count is shown as
+    such, and the returning people are not named when their count is masked."""
     rel = towns.relationship(ds, region_id)
+    shown = masked or shown_numbers(rel)
     notes = []
     if rel.unknown_nationality:
-        notes.append(t("town.note.unknown_nationality", lang, n=rel.unknown_nationality))
+        notes.append(t("town.note.unknown_nationality", lang, n=shown["unknown_nationality"]))
     if rel.reported is not None:
         if rel.reported == rel.people:
-            notes.append(t("town.note.reported_same", lang, reported=rel.reported))
+            notes.append(
+                t("town.note.reported_same", lang, reported=shown["participants_reported"])
+            )
         else:
-            notes.append(t("town.note.reported", lang, reported=rel.reported, listed=rel.people))
+            notes.append(
+                t(
+                    "town.note.reported",
+                    lang,
+                    reported=shown["participants_reported"],
+                    listed=shown["participants"],
+                )
+            )
     if rel.undated_programs:
         notes.append(
             t(
                 "town.note.undated",
                 lang,
                 programs=rel.undated_programs,
-                people=rel.undated_people,
+                people=shown.get("undated_people", rel.undated_people),
             )
         )
     back = towns.returning(ds, region_id)
-    if len(back):
+    if isinstance(shown["returning"], str):
+        if rel.returning:
+            notes.append(t("town.note.returning_count", lang, n=shown["returning"]))
+    elif len(back):
         names = []
         for row in back.to_dict("records"):
             others = [

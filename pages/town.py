@@ -15,16 +15,22 @@ if PagesManager.uses_pages_directory:
     st.rerun()
 
 import present  # noqa: E402
-from dashboard import report  # noqa: E402
+from dashboard import access, report  # noqa: E402
 from dashboard import town as towns  # noqa: E402
-from dashboard.i18n import format_number, town_name  # noqa: E402
+from dashboard.i18n import country_name, format_number, town_name  # noqa: E402
 from shell import context  # noqa: E402
 
 ctx = context()
 t, lang, ds = ctx.t, ctx.lang, ctx.full
 n = lambda value: format_number(value, lang)  # noqa: E731
 
+viewer = ctx.viewer
+allowed = access.allowed_towns(viewer)  # a municipality opens its own town's page only
 chosen = st.query_params.get_all("town")
+if allowed is not None and not chosen:
+    chosen = list(allowed)
+if allowed is not None and chosen[0] not in allowed:
+    chosen = []
 region = towns.find_town(ds, chosen[0]) if chosen else None
 
 
@@ -39,6 +45,8 @@ def town_picker() -> None:
     st.title(t("town.pick.title"))
     st.write(t("town.pick.intro"))
     for row in towns.town_links(ds, lang):
+        if allowed is not None and row["region_id"] not in allowed:
+            continue
         label = (
             t("town.pick.link", name=row["name"], other=row["other"], prefecture=row["prefecture"])
             if row["prefecture"]
@@ -102,7 +110,19 @@ if rel.programs == 0:
     small_map(st.container())
     st.stop()
 
-report.warm_map(region, lang)  # the report's map image, drawn in the background
+# counts under 3 are masked for a viewer who may not see this town's people one by one
+full_counts = access.shows_all_counts(viewer, (rid,))
+voices = towns.testimonials(ds, rid)
+shown = access.mask_headline(report.shown_numbers(rel, len(voices)), viewer, (rid,), filtered=True)
+
+
+def num(value) -> str:
+    """A count for display: a masked count ("<3", "–") as it is, a number in the locale."""
+    return value if isinstance(value, str) else n(value)
+
+
+if full_counts:
+    report.warm_map(region, lang)  # the report's map image, drawn in the background
 
 # --- relationship population ------------------------------------------------------------------
 left, right = st.columns([3, 1])
@@ -110,14 +130,14 @@ with left:
     st.subheader(t("town.section.relationship"))
     st.caption(t("town.section.relationship_intro", town=name))
     cards = [
-        ("people", rel.people, t("town.help.people")),
-        ("countries", rel.countries, t("town.help.countries")),
-        ("returning", rel.returning, t("town.help.returning")),
-        ("person_days", rel.person_days, t("town.help.person_days")),
+        ("people", shown["participants"], t("town.help.people")),
+        ("countries", shown["nationalities"], t("town.help.countries")),
+        ("returning", shown["returning"], t("town.help.returning")),
+        ("person_days", shown["person_days"], t("town.help.person_days")),
     ]
     for column, (key, value, help_text) in zip(st.columns(len(cards)), cards, strict=True):
-        column.metric(t(f"town.metric.{key}"), n(value), help=help_text)
-    for note in report.relationship_notes(ds, rid, lang):
+        column.metric(t(f"town.metric.{key}"), num(value), help=help_text)
+    for note in report.relationship_notes(ds, rid, lang, masked=shown):
         st.text(note)
     if not rel.returning:
         st.caption(t("town.note.no_returning"))
@@ -131,11 +151,17 @@ st.dataframe(
 
 chart_left, chart_right = st.columns(2)
 with chart_left:
-    st.plotly_chart(
-        present.enlarge(report.countries_chart(ds, rid, lang)),
-        key="town_countries",
-        config={"toImageButtonOptions": {"filename": f"{rid}-countries"}},
-    )
+    if full_counts:
+        st.plotly_chart(
+            present.enlarge(report.countries_chart(ds, rid, lang)),
+            key="town_countries",
+            config={"toImageButtonOptions": {"filename": f"{rid}-countries"}},
+        )
+    else:  # the names of the countries, without the small counts
+        codes = [c for c in towns.countries(ds, rid)["nationality"] if c]
+        names = ("、" if lang == "ja" else ", ").join(country_name(c, lang) for c in codes)
+        st.subheader(t("town.metric.countries"))
+        st.text(t("town.countries.masked", countries=names or "–"))
 
 # --- what was made ----------------------------------------------------------------------------
 with chart_right:
@@ -169,7 +195,6 @@ with chart_right:
 
 # --- voices -----------------------------------------------------------------------------------
 st.subheader(t("town.section.voices"))
-voices = towns.testimonials(ds, rid)
 if voices.empty:
     st.caption(t("town.voices.none", town=name))
 else:
@@ -190,14 +215,41 @@ else:
 
 # --- beside the network -----------------------------------------------------------------------
 st.subheader(t("town.section.network", town=name))
-st.plotly_chart(
-    present.enlarge(report.network_chart(ds, rid, lang)),
-    key="town_network",
-    config={"toImageButtonOptions": {"filename": f"{rid}-network"}},
-)
+if full_counts:
+    st.plotly_chart(
+        present.enlarge(report.network_chart(ds, rid, lang)),
+        key="town_network",
+        config={"toImageButtonOptions": {"filename": f"{rid}-network"}},
+    )
+else:  # a table, with this town's small counts masked like the figures above
+    table = towns.network_comparison(ds, rid)
+    masked_as = {
+        "people": "participants",
+        "countries": "nationalities",
+        "person_days": "person_days",
+        "returning": "returning",
+        "testimonials": "testimonials",
+    }
+    st.dataframe(
+        {
+            t("town.col.measure"): [t(f"town.measure.{m}") for m in table["measure"]],
+            t("town.col.town"): [
+                num(shown[masked_as[m]]) if m in masked_as else n(v)
+                for m, v in zip(table["measure"], table["town"], strict=True)
+            ],
+            t("town.col.average"): [n(v) for v in table["average"]],
+        },
+        hide_index=True,
+        key="town_network_table",
+    )
+    st.caption(t("town.network.masked"))
 
 # --- downloads --------------------------------------------------------------------------------
 st.subheader(t("town.download.title"))
+if not full_counts:  # the report holds every count: for the town's officials and staff
+    st.caption(t("town.download.restricted"))
+    st.caption(t("town.source"))
+    st.stop()
 down_left, down_right = st.columns(2)
 down_left.download_button(
     t("town.download.report"),

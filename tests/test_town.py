@@ -138,8 +138,8 @@ def test_unknown_town_is_not_found(dataset):
 # --- the page, run as the app runs it ---------------------------------------------------------
 
 
-def open_town(query: dict, monkeypatch=None):
-    at = app_test(query).run()
+def open_town(query: dict, role: str | None = "staff", town: str | None = None):
+    at = app_test(query, role=role, town=town).run()
     assert not at.exception, [e.value for e in at.exception]
     at.switch_page("pages/town.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -261,11 +261,50 @@ def test_the_town_page_offers_the_report_and_the_tables():
     ]
 
 
+# --- who is looking -----------------------------------------------------------------------------
+
+
+def test_the_public_sees_small_counts_masked_on_yame_page():
+    at = open_town({"town": "yame"}, role="public")
+    values = metrics_of(at)
+    assert values[t("town.metric.people")] == "<3"
+    assert values[t("town.metric.countries")] == "<3"
+    assert values[t("town.metric.person_days")] == "–"
+    assert not at.get("download_button")
+    assert any(t("town.download.restricted") == c.value for c in at.caption)
+    assert not any("linked to" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+def test_the_public_sees_tonos_eleven_people_but_not_who_came_back():
+    at = open_town({"town": "tono"}, role="public")
+    values = metrics_of(at)
+    assert values[t("town.metric.people")] == "11"
+    assert values[t("town.metric.returning")] == "<3"
+    text = " ".join(x.value for x in at.text)
+    assert "Trinh Doan (Vietnam), also in Urahoro" not in text
+    assert "Returning participants: <3." in text
+    assert "Brazil, Spain, Japan" in text  # the countries, without their counts of one
+
+
+def test_a_municipality_sees_its_own_town_in_full_by_default():
+    at = open_town({}, role="municipality", town="tono")
+    assert at.title[0].value.startswith("Tono")
+    assert metrics_of(at)[t("town.metric.returning")] == "2"
+    assert len(at.get("download_button")) == 2
+
+
+def test_a_municipality_cannot_open_another_towns_page():
+    at = open_town({"town": "urahoro"}, role="municipality", town="tono")
+    assert not at.metric
+    picks = [b.key for b in at.button if b.key.startswith("town_pick_")]
+    assert picks == ["town_pick_tono"]
+
+
 # --- presentation mode ------------------------------------------------------------------------
 
 
 def test_present_mode_hides_the_chrome_and_keeps_the_flag_across_pages():
-    at = app_test({"present": "1", "town": "tono"}).run()
+    at = app_test({"present": "1", "town": "tono"}, role="staff").run()
     assert not at.exception
     styles = [h.proto.body for h in at.get("html")]
     assert any('[data-testid="stSidebar"]' in s and "display: none" in s for s in styles)
