@@ -83,6 +83,7 @@ LAND = "#e9edf1"
 BORDER = "#ffffff"
 TILES = "OpenStreetMap"
 JAPAN_BOUNDS = [[30.9, 128.6], [45.6, 145.9]]  # Kyushu to Hokkaido (Okinawa lies outside)
+JAPAN_LON = 138.0  # the flow map is centred here; home countries are placed on its side
 
 
 # --- offline assets ---------------------------------------------------------------------------
@@ -753,8 +754,9 @@ def flow_figure(
     origins = sorted(set(flows["nationality"]))
     fig.add_trace(
         go.Scattermap(
-            lat=[float(points.loc[c, "lat"]) for c in origins],
-            lon=[float(points.loc[c, "lon"]) for c in origins],
+            lat=[float(home_lat[c]) for c in origins],
+            # on the same side of the map as the lines that start there
+            lon=[_wrap_towards(float(home_lon[c]), JAPAN_LON) for c in origins],
             mode="markers",
             marker={"size": 7, "color": "#0072B2"},
             text=[country_name(c, lang) for c in origins],
@@ -774,7 +776,7 @@ def flow_figure(
             name="towns",
         )
     )
-    _map_layout(fig, {"lat": 25, "lon": 110}, 0.0, height)
+    _map_layout(fig, {"lat": 25, "lon": JAPAN_LON}, 0.0, height)
     return style(fig, title)
 
 
