@@ -70,7 +70,7 @@ def apply(ctx, pages: list[tuple[str, str]]) -> bool:
     if st.query_params.get(PARAM) != "1":
         st.query_params[PARAM] = "1"
     st.html(CSS)
-    links = st.columns([*([1] * len(pages)), 1], vertical_alignment="center")
+    links = st.columns([*([1] * len(pages)), 1.6], vertical_alignment="center")
     for column, (name, icon) in zip(links, pages, strict=False):
         column.page_link(f"pages/{name}", label=ctx.t(f"nav.{name[:-3]}"), icon=icon)
     links[-1].button(

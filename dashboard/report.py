@@ -86,13 +86,29 @@ def network_chart(ds: Dataset, region_id: str, lang: str, per_row: int | None = 
     )
 
 
-def program_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
-    """The town's programs as a display table with translated column names."""
+def program_rows(
+    ds: Dataset, region_id: str, lang: str, *, mask_small: int | None = None
+) -> pd.DataFrame:
+    """The town's programs as a display table with translated column names.
+
+    With ``mask_small`` (a threshold, e.g. 3), a program with fewer people than that shows its
+    people counts as "<3" and the numbers that would tell them (person-days) as "–"."""
     table = towns.programs(ds, region_id)
     rows = []
     for row in table.to_dict("records"):
         start = None if pd.isna(row["start_date"]) else row["start_date"].date()
         end = None if pd.isna(row["end_date"]) else row["end_date"].date()
+        small = mask_small is not None and 0 < row["listed"] < mask_small
+        if small:
+            row = {
+                **row,
+                "listed": f"<{mask_small}",
+                "nationalities": f"<{mask_small}",
+                "person_days": "–" if not pd.isna(row["person_days"]) else row["person_days"],
+            }
+        if mask_small is not None and not pd.isna(row["reported"]):
+            if 0 < row["reported"] < mask_small:
+                row = {**row, "reported": f"<{mask_small}"}
         rows.append(
             {
                 t("town.col.program", lang): row["title"],
@@ -101,14 +117,10 @@ def program_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
                 t("town.col.days", lang): format_number(
                     None if pd.isna(row["days"]) else int(row["days"]), lang
                 ),
-                t("town.col.listed", lang): format_number(int(row["listed"]), lang),
-                t("town.col.reported", lang): format_number(
-                    None if pd.isna(row["reported"]) else int(row["reported"]), lang
-                ),
-                t("town.col.countries", lang): format_number(int(row["nationalities"]), lang),
-                t("town.col.person_days", lang): format_number(
-                    None if pd.isna(row["person_days"]) else int(row["person_days"]), lang
-                ),
+                t("town.col.listed", lang): _count(row["listed"], lang),
+                t("town.col.reported", lang): _count(row["reported"], lang),
+                t("town.col.countries", lang): _count(row["nationalities"], lang),
+                t("town.col.person_days", lang): _count(row["person_days"], lang),
             }
         )
     cols = [
@@ -125,6 +137,13 @@ def program_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
         )
     ]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _count(value, lang: str) -> str:
+    """A count in the locale; a masked count ("<3", "–") as it is; missing is "unknown"."""
+    if isinstance(value, str):
+        return value
+    return format_number(None if pd.isna(value) else int(value), lang)
 
 
 def shown_numbers(rel: towns.Relationship, testimonials: int = 0) -> dict[str, int]:

@@ -146,7 +146,12 @@ small_map(right)
 # --- programs ---------------------------------------------------------------------------------
 st.subheader(t("town.section.programs"))
 st.dataframe(
-    report.program_rows(ds, rid, lang), hide_index=True, width="stretch", key="town_programs"
+    report.program_rows(
+        ds, rid, lang, mask_small=None if full_counts else access.SMALL_COUNT_THRESHOLD
+    ),
+    hide_index=True,
+    width="stretch",
+    key="town_programs",
 )
 
 chart_left, chart_right = st.columns(2)

@@ -273,6 +273,11 @@ def test_the_public_sees_small_counts_masked_on_yame_page():
     assert not at.get("download_button")
     assert any(t("town.download.restricted") == c.value for c in at.caption)
     assert not any("linked to" in c.proto.spec for c in at.get("plotly_chart"))
+    programs = at.dataframe[0].value.iloc[0].to_dict()  # the programs table comes first
+    assert programs[t("town.col.listed")] == "<3"
+    assert programs[t("town.col.countries")] == "<3"
+    assert programs[t("town.col.person_days")] == "–"
+    assert programs[t("town.col.days")] == "4"
 
 
 def test_the_public_sees_tonos_eleven_people_but_not_who_came_back():

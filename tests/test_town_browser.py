@@ -204,7 +204,7 @@ def test_present_mode_hides_the_sidebar_and_survives_navigation(page, server, la
     charts_drawn(page, 1)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     screenshot(page, f"present-overview-{lang}")
-    exit_label = "プレゼンテーションを終了" if lang == "ja" else "Exit presentation"
+    exit_label = "発表モードを終了" if lang == "ja" else "Exit presentation"
     page.get_by_role("button", name=exit_label).click()
     page.wait_for_url(lambda url: "present=1" not in url)
     page.locator('[data-testid="stSidebar"]').wait_for(state="visible")
