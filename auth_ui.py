@@ -25,6 +25,7 @@ from dashboard.access import PUBLIC, Viewer
 from dashboard.i18n import town_name, translator
 
 TEST_KEY = "_test_role"
+ATTEMPT_KEY = "_access_attempt"
 
 
 def under_app_test() -> bool:
@@ -100,12 +101,18 @@ def _oidc_viewer(config: auth.AuthConfig | None, tr, lang: str) -> Viewer:
     return viewer
 
 
-def _password_viewer(config: auth.AuthConfig, tr, lang: str) -> Viewer:
+def _authenticator(config: auth.AuthConfig):
+    """streamlit-authenticator over the users file's password users.
+
+    Its cookie component (hidden, in the sidebar) reports the browser's cookies with a rerun
+    about two seconds after it first draws; a form submitted during that rerun would be lost,
+    so it is made only when needed: on a submitted form, for a browser that brings our cookie,
+    and while someone is signed in (to keep or delete the cookie).
+    """
     import streamlit_authenticator as stauth
 
     with st.sidebar:
-        # the re-authentication cookie's reader lives here (a hidden component)
-        authenticator = stauth.Authenticate(
+        return stauth.Authenticate(
             config.password_credentials(),
             config.cookie_name,
             config.cookie_key,
@@ -113,30 +120,81 @@ def _password_viewer(config: auth.AuthConfig, tr, lang: str) -> Viewer:
             auto_hash=False,
             login_sleep_time=0,
         )
-    if not st.session_state.get("authentication_status"):
-        failed = st.session_state.get("authentication_status") is False
-        with st.sidebar.expander(tr("access.sign_in"), expanded=failed, icon=":material/login:"):
+
+
+def _sign_in_form(tr):
+    """The sign-in form in a sidebar expander: (slot, submitted (username, password) or None);
+    ``slot.empty()`` takes the form away."""
+    failed = st.session_state.get("authentication_status") is False
+    slot = st.sidebar.empty()
+    expander = slot.container().expander(
+        tr("access.sign_in"), expanded=failed, icon=":material/login:"
+    )
+    with expander:
+        with st.form("access_sign_in", clear_on_submit=True, border=False):
+            st.text_input(tr("access.username"), key="access_username", autocomplete="username")
+            st.text_input(
+                tr("access.password"),
+                type="password",
+                key="access_password",
+                autocomplete="current-password",
+            )
+            st.form_submit_button(
+                tr("access.sign_in"),
+                key="access_submit",
+                icon=":material/login:",
+                on_click=_submitted,
+            )
+    # taken from the callback, which runs before the script: a rerun that overtakes the click
+    # cannot lose it
+    attempt = st.session_state.pop(ATTEMPT_KEY, None)
+    return slot, attempt
+
+
+def _submitted() -> None:
+    """The form's callback: keep what was typed for this run only."""
+    st.session_state[ATTEMPT_KEY] = (
+        str(st.session_state.get("access_username") or "").strip().lower(),
+        str(st.session_state.get("access_password") or ""),
+    )
+
+
+def _password_viewer(config: auth.AuthConfig, tr, lang: str) -> Viewer:
+    state = st.session_state
+    authenticator = None
+    if not state.get("authentication_status") and config.cookie_name in st.context.cookies:
+        # a signed cookie from an earlier sign-in (checked by the library: signature, expiry)
+        authenticator = _authenticator(config)
+        if not state.get("logout"):
             try:
-                authenticator.login(
-                    location="main",
-                    key="access_login",
-                    fields={
-                        "Form name": tr("access.form_title"),
-                        "Username": tr("access.username"),
-                        "Password": tr("access.password"),
-                        "Login": tr("access.sign_in"),
-                    },
-                )
-            except Exception as exc:  # a cookie for a user no longer in the file, …
+                authenticator.login(location="unrendered")
+            except Exception as exc:  # a cookie for a user no longer in the file, ...
                 print(f"sign-in refused: {exc}", file=sys.stderr)
-                st.session_state["authentication_status"] = None
-            if st.session_state.get("authentication_status") is False:
-                # the same words for an unknown user and a wrong password
-                st.error(tr("access.wrong_password"))
-    if not st.session_state.get("authentication_status"):
+                state["authentication_status"] = None
+    if not state.get("authentication_status"):
+        slot, submitted = _sign_in_form(tr)
+        if submitted:
+            username, password = submitted
+            # the library checks the bcrypt hash (an unknown user and a wrong password get the
+            # same answer), before any cookie component is drawn (see _authenticator)
+            from streamlit_authenticator.controllers import AuthenticationController
+
+            check = AuthenticationController(
+                config.password_credentials(), None, False, None, None, config.cookie_key, None
+            )
+            if username and check.login(username, password):
+                slot.empty()
+                authenticator = authenticator or _authenticator(config)
+                with st.sidebar:
+                    authenticator.cookie_controller.set_cookie()
+            else:
+                state["authentication_status"] = False
+                st.sidebar.error(tr("access.wrong_password"))
+    if not state.get("authentication_status"):
         st.sidebar.caption(tr("access.public_mode"))
         return PUBLIC
-    viewer = config.viewer_for(st.session_state.get("username"))
+    authenticator = authenticator or _authenticator(config)
+    viewer = config.viewer_for(state.get("username"))
     if viewer is None:  # removed from the users file since signing in
         with st.sidebar:
             authenticator.logout(location="unrendered")
