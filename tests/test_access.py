@@ -386,3 +386,12 @@ def test_add_user_command_says_what_is_wrong_without_a_traceback(tmp_path):
         "short\n",
     )
     assert code == 2 and err.startswith("error:") and "Traceback" not in err
+
+
+def test_streamlits_xsrf_protection_and_cors_defaults_stay_on():
+    import tomllib
+
+    config = auth.Path(__file__).parent.parent / ".streamlit" / "config.toml"
+    server = tomllib.loads(config.read_text()).get("server", {}) if config.exists() else {}
+    assert server.get("enableXsrfProtection", True) is True
+    assert server.get("enableCORS", True) is True
