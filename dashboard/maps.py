@@ -593,6 +593,15 @@ def _land_trace() -> go.Choroplethmap:
     )
 
 
+@lru_cache(maxsize=64)
+def _world_subset(codes: tuple[str, ...]) -> dict:
+    """Only the countries ``codes`` of ``world_geojson()``: a trace carries its own copy of the
+    shapes it is given, and the grey land layer already carries them all."""
+    wanted = set(codes)
+    features = [f for f in world_geojson()["features"] if f["id"] in wanted]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _map_layout(fig: go.Figure, center: dict, zoom: float, height: int) -> go.Figure:
     fig.update_layout(
         map={"style": "white-bg", "center": center, "zoom": zoom},
@@ -626,7 +635,7 @@ def world_figure(
     fig = go.Figure(_land_trace())
     fig.add_trace(
         go.Choroplethmap(
-            geojson=world_geojson(),
+            geojson=_world_subset(tuple(shown["nationality"])),
             locations=list(shown["nationality"]),
             z=list(shown["people"].astype(int)),
             featureidkey="id",
@@ -644,7 +653,7 @@ def world_figure(
     small = f"<{_small()}"
     fig.add_trace(
         go.Choroplethmap(
-            geojson=world_geojson(),
+            geojson=_world_subset(tuple(hidden["nationality"])),
             locations=list(hidden["nationality"]),
             z=[1] * len(hidden),
             featureidkey="id",
@@ -814,7 +823,11 @@ def nationality_bars(
         bargap=0.25,
         plot_bgcolor="white",
     )
-    fig.update_xaxes(showgrid=True, gridcolor="#eef1f4", dtick=_tick(table["people"]))
+    top = int(table["people"].max()) if len(table) else 1
+    # room to the right of the longest bar for its number
+    fig.update_xaxes(
+        showgrid=True, gridcolor="#eef1f4", dtick=_tick(table["people"]), range=[0, top * 1.18]
+    )
     return style(fig, title)
 
 

@@ -99,3 +99,23 @@ def test_clicking_a_town_selects_it_without_reloading_the_map(page, server):
     popup_link = frame.locator(".leaflet-popup-content a").get_attribute("href")
     assert popup_link == "/town?town=tono&lang=en"
     screenshot(page, "maps-selected-tono-en")
+
+
+def test_1741_towns_open_as_clusters(page, start_server, tmp_path):
+    from dashboard.synth import write_dataset
+
+    write_dataset(tmp_path / "data", towns=1741, participants=3000, seed=7)
+    server = start_server({"DASHBOARD_DATA_DIR": str(tmp_path / "data")})
+    open_maps(page, server, "en")
+    page.wait_for_selector(FOLIUM)
+    frame = page.frame_locator(FOLIUM)
+    frame.locator(".leaflet-overlay-pane path").nth(46).wait_for()
+    # nearby towns are grouped: numbered clusters, far fewer than 1,741 markers on screen
+    frame.locator(".marker-cluster").first.wait_for()
+    counts = frame.locator(".marker-cluster span").all_inner_texts()
+    assert counts and all(text.isdigit() for text in counts)
+    assert frame.locator("img.leaflet-marker-icon").count() < 200
+    page.get_by_text("1,741 towns: nearby markers are grouped").wait_for()
+    page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas').nth(1).wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "maps-1741-towns-en")
