@@ -6,6 +6,7 @@ or through plain-text elements (``st.code``, select box options).
 
 import streamlit as st
 
+import present
 from dashboard import access, cache, voices
 from dashboard.i18n import format_number
 from dashboard.palette import town_colours
@@ -33,7 +34,9 @@ st.html(voices.CARD_CSS)
 if "voices_theme" not in st.session_state and "theme" in st.query_params:
     st.session_state["voices_theme"] = [x for x in st.query_params.get_all("theme") if x in by_id]
 if "voices_view" not in st.session_state:
-    st.session_state["voices_view"] = "wall" if st.query_params.get("view") == "wall" else "cards"
+    # ?view=wall, or presentation mode (?present=1) without a view asked for, opens the wall
+    asked = st.query_params.get("view") or ("wall" if present.active() else "cards")
+    st.session_state["voices_view"] = "wall" if asked == "wall" else "cards"
 
 left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
 query = left.text_input(

@@ -584,6 +584,13 @@ def test_the_quote_wall_steps_through_the_quotes(lang):
     assert not at.get("plotly_chart")  # nothing but the quote on a projector
 
 
+def test_presentation_mode_opens_the_quote_wall():
+    at = open_voices({"present": "1"})
+    assert at.segmented_control(key="voices_view").value == "wall"
+    assert len(wall_quotes(at)) == 1
+    assert cards(at) == []
+
+
 def test_staff_pin_a_sentence_and_every_reader_sees_it(data_copy, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_copy))
     at = open_voices({"q": "Shimokawa hike"})

@@ -130,6 +130,13 @@ def test_the_quote_wall_shows_one_quote_and_steps_with_the_arrow_keys(page, serv
         "?.dataset.testimonial === 'chao-ping'"
     )
 
+    # presentation mode (?present=1) opens the wall with no sidebar, for a projector
+    page.goto(f"{server.url}/voices?lang={lang}&present=1")
+    wait_for_app(page)
+    page.locator('[data-testid="stMain"] .voices-wall').wait_for()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    screenshot(page, f"voices-wall-present-{lang}")
+
 
 # no full stop inside, so the whole text is one sentence and the highlight carries it all
 ATTACK = (
