@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -110,23 +111,52 @@ def _env(**extra: str) -> dict[str, str]:
     }
 
 
-def server_side(folder: Path, repeat: int, workdir: Path) -> dict:
-    """Run ``bench/worker.py`` on ``folder`` in a new process; its JSON result."""
+def _worker(folder: Path, repeat: int, workdir: Path, extra: list[str], timeout: float) -> dict:
+    """Run ``bench/worker.py`` in a new process; its JSON result (None when it timed out)."""
     out = workdir / f"worker-{os.getpid()}.json"
     log = workdir / "bench-worker.log"
-    with log.open("w") as handle:
+    command = [sys.executable, "-m", "bench.worker", str(folder), "--repeat", str(repeat),
+               "--out", str(out), *extra]  # fmt: skip
+    with log.open("a") as handle:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "bench.worker", str(folder), "--repeat", str(repeat),
-             "--out", str(out)],
-            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=handle, text=True,
-        )  # fmt: skip
-        for line in worker.stdout:  # progress, as each figure is measured
-            print(f"    {line.rstrip()}", file=sys.stderr, flush=True)
-        worker.wait()
+            command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=handle, text=True
+        )
+        deadline = time.monotonic() + timeout
+        timer = threading.Timer(timeout, worker.kill)
+        timer.start()
+        try:
+            for line in worker.stdout:  # progress, as each figure is measured
+                print(f"    {line.rstrip()}", file=sys.stderr, flush=True)
+            worker.wait()
+        finally:
+            timer.cancel()
+    if time.monotonic() >= deadline and worker.returncode:
+        return None
     if worker.returncode:
         raise RuntimeError(f"the worker failed on {folder}:\n{log.read_text()[-3000:]}")
     result = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
+    return result
+
+
+def server_side(folder: Path, repeat: int, workdir: Path, timeout: float) -> dict:
+    """Load, first run and the default page in one process, then each other page in its own
+    process (so a page that takes too long is stopped after ``timeout`` seconds)."""
+    pages = registered_pages()
+    result = _worker(folder, repeat, workdir, ["--pages", pages[0]], max(timeout, 600))
+    if result is None:
+        raise RuntimeError(f"loading {folder} and its first page took over {timeout} s")
+    peaks = [result["peak_rss_mb"]]
+    for name in pages[1:]:
+        part = _worker(folder, repeat, workdir, ["--pages", name, "--no-load"], timeout)
+        if part is None:
+            print(f"    {name}: stopped after {timeout:.0f} s", file=sys.stderr, flush=True)
+            result["pages"][name] = {"cold": None, "warm": None, "warm_runs": [], "charts": 0,
+                                     "error": f"timed out after {timeout:.0f} s"}  # fmt: skip
+            continue
+        result["pages"].update(part["pages"])
+        peaks.append(part["peak_rss_mb"])
+    result["peak_rss_mb"] = max(peaks)
     return result
 
 
@@ -359,7 +389,7 @@ def markdown(results: dict[str, dict], repeat: int) -> str:
         _s(results[n]["server"]["load"]["median"])
         + at_l(n, results[n]["server"]["load"]["median"], TARGETS["load"]) for n in sizes
     ], "≤ 3 s")  # fmt: skip
-    row("peak memory (ru_maxrss, load + every page)", [
+    row("peak memory (ru_maxrss, load + a page, largest)", [
         f"{results[n]['server']['peak_rss_mb']:.0f} MB"
         + at_l(n, results[n]["server"]["peak_rss_mb"], TARGETS["memory_mb"]) for n in sizes
     ], "≤ 1 GB")  # fmt: skip
@@ -417,8 +447,8 @@ def markdown(results: dict[str, dict], repeat: int) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     lines.append("")
     lines.append(
-        f"Medians of {repeat} runs. Server side: AppTest signed in as staff, in one process per "
-        "size (cold = first run in a new session with derived caches emptied, the dataset "
+        f"Medians of {repeat} runs. Server side: AppTest signed in as staff, a new process per "
+        "page (cold = its first run there, imports included, derived caches emptied, the dataset "
         "already loaded). Browser: headless Chromium as a visitor who has not signed in (pages "
         "for staff only are not in its navigation); floor = bench/floor_app.py drawing the "
         "same figures pre-computed; ratios compare medians of the same run. "
@@ -435,6 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write every figure to this JSON file")
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "sosei-bench"))
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic datasets")
+    parser.add_argument(
+        "--page-timeout", type=float, default=300, help="seconds before a page's runs are stopped"
+    )
     args = parser.parse_args(argv)
     names = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [n for n in names if n not in SIZES]
@@ -448,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         folder = data_folder(SIZES[name], workdir, args.seed)
         print(f"[{name}] {folder}: server side…", file=sys.stderr, flush=True)
-        results[name] = {"folder": str(folder), "server": server_side(folder, args.repeat, workdir)}
+        server = server_side(folder, args.repeat, workdir, args.page_timeout)
+        results[name] = {"folder": str(folder), "server": server}
         if not args.no_browser:
             print(f"[{name}] browser…", file=sys.stderr, flush=True)
             results[name]["browser"] = browser_side(

@@ -1,9 +1,9 @@
 """Server-side measurements of one data folder, in a process of their own.
 
-``python -m bench.worker FOLDER --repeat N --out FILE`` writes JSON: load + validate time, the
-app's first run, each page's cold and warm run time under AppTest, a filter change, the figures
-the floor app redraws, and the peak memory (``ru_maxrss``) of this process, which has loaded the
-data and rendered every page.
+``python -m bench.worker FOLDER --repeat N --out FILE [--pages a.py,b.py] [--no-load]`` writes
+JSON: load + validate time, the app's first run, a filter change and the figures the floor app
+redraws (unless ``--no-load``), each page's cold and warm run time under AppTest, and the peak
+memory (``ru_maxrss``) of this process, which has loaded the data and rendered those pages.
 """
 
 from __future__ import annotations
@@ -91,7 +91,9 @@ def _specs(at) -> list[str]:
     return [chart.proto.spec for chart in at.get("plotly_chart")]
 
 
-def measure(folder: str, repeat: int) -> dict:
+def measure(folder: str, repeat: int, pages: list[str] | None = None, load: bool = True) -> dict:
+    """Measure ``pages`` (default: every registered page) on ``folder``; with ``load``, also
+    load + validate, the app's first run, a filter change and the floor app's figures."""
     os.environ["DASHBOARD_DATA_DIR"] = folder
     sys.path.insert(0, str(ROOT))
     _navigation_mode()
@@ -103,73 +105,70 @@ def measure(folder: str, repeat: int) -> dict:
     from dashboard.data import load_dataset
 
     load_dataset(ROOT / "data")  # imports and lazy tables, outside the timing
-    loads = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = load_dataset(folder)
-        loads.append(time.perf_counter() - start)
-    print(f"load + validate: {statistics.median(loads):.2f} s", flush=True)
-    if not result.ok:
-        raise SystemExit(f"{folder} does not load: {[p.line() for p in result.problems[:5]]}")
-    ds = result.dataset
-    sizes = {name: len(ds.table(name)) for name in ("regions", "participants", "participations",
-                                                     "testimonials", "programs")}  # fmt: skip
-    top = metrics.participants_by_town(ds).iloc[0]
-    town = {"region_id": top["region_id"], "name": top["name_en"]}
+    out: dict = {"folder": folder}
+    registered = registered_pages()
+    if load:
+        loads = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            result = load_dataset(folder)
+            loads.append(time.perf_counter() - start)
+        print(f"load + validate: {statistics.median(loads):.2f} s", flush=True)
+        if not result.ok:
+            raise SystemExit(f"{folder} does not load: {[p.line() for p in result.problems[:5]]}")
+        ds = result.dataset
+        top = metrics.participants_by_town(ds).iloc[0]
+        town = {"region_id": top["region_id"], "name": top["name_en"]}
+        out["sizes"] = {name: len(ds.table(name)) for name in ("regions", "participants",
+                        "participations", "testimonials", "programs")}  # fmt: skip
+        out["load"] = {"median": statistics.median(loads), "runs": loads}
+        out["town"] = town
+        del ds, result
 
-    # the app's very first run in this process: reads the CSV files, builds every cache
-    clear_caches(keep_data=False)
-    first = _new_app()
-    first_run = _timed(first.run)
-    print(f"first run: {first_run:.2f} s", flush=True)
+        # the app's very first run in this process: reads the CSV files, builds every cache
+        clear_caches(keep_data=False)
+        first = _new_app()
+        out["first_run"] = _timed(first.run)
+        print(f"first run: {out['first_run']:.2f} s", flush=True)
+        del first
 
-    pages = registered_pages()
-    out_pages: dict[str, dict] = {}
-    floor: dict = {}
-    filter_change = None
-    for index, name in enumerate(pages):
+        # a filter change on the default page, and the figures the floor app redraws
         at = _new_app()
-        if index:
-            at.run()  # the default page first, as a visitor arrives
-            clear_caches()
-            at.switch_page(f"pages/{name}")
+        at.run()
+        floor: dict = {"all": _specs(at)}
+        try:
+            widget = at.multiselect(key="town")
+        except (KeyError, IndexError):
+            widget = None
+        if widget is not None:
+            floor["label"] = widget.label
+            out["filter_change"] = _timed(lambda: widget.set_value([town["region_id"]]).run())
+            floor["filtered"] = _specs(at)
         else:
-            clear_caches()
+            out["filter_change"] = None
+            floor.update(label="Filter", filtered=floor["all"])
+        floor["options"] = [town["name"]]
+        out["floor"] = floor
+        del at
+
+    out["pages"] = {}
+    for name in registered if pages is None else pages:
+        clear_caches()
+        at = _new_app()
+        if name != registered[0]:
+            at.switch_page(f"pages/{name}")
         cold = _timed(at.run)
         warm = [_timed(at.run) for _ in range(repeat)]
         print(f"{name}: cold {cold:.2f} s, warm {statistics.median(warm):.2f} s", flush=True)
-        out_pages[name] = {
+        out["pages"][name] = {
             "cold": cold,
             "warm": statistics.median(warm),
             "warm_runs": warm,
             "charts": len(at.get("plotly_chart")),
             "error": _errors(at),
         }
-        if index == 0:
-            floor["all"] = _specs(at)
-            try:
-                widget = at.multiselect(key="town")
-            except (KeyError, IndexError):
-                widget = None
-            if widget is not None:
-                floor["label"] = widget.label
-                floor["options"] = [town["name"]]
-                filter_change = _timed(lambda w=widget: w.set_value([town["region_id"]]).run())
-                floor["filtered"] = _specs(at)
-    if "filtered" not in floor:
-        floor.update(label="Filter", options=[town["name"]], filtered=floor.get("all", []))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {
-        "folder": folder,
-        "sizes": sizes,
-        "load": {"median": statistics.median(loads), "runs": loads},
-        "first_run": first_run,
-        "pages": out_pages,
-        "filter_change": filter_change,
-        "town": town,
-        "floor": floor,
-        "peak_rss_mb": peak_kb / 1024,
-    }
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,8 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--pages", help="comma-separated page files (default: every page)")
+    parser.add_argument("--no-load", action="store_true", help="pages only")
     args = parser.parse_args(argv)
-    result = measure(args.folder, args.repeat)
+    pages = args.pages.split(",") if args.pages else None
+    result = measure(args.folder, args.repeat, pages, load=not args.no_load)
     Path(args.out).write_text(json.dumps(result), encoding="utf-8")
     return 0
 

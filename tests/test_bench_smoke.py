@@ -60,7 +60,7 @@ def test_the_table_marks_targets_met_and_missed_at_l():
     table = markdown({"L": fake_result(["overview.py", "maps.py"])}, repeat=3)
     lines = {line.split(" | ")[0].strip("| "): line for line in table.splitlines()}
     assert "2.00 s ✓" in lines["load + validate (median)"]
-    assert "700 MB ✓" in lines["peak memory (ru_maxrss, load + every page)"]
+    assert "700 MB ✓" in lines["peak memory (ru_maxrss, load + a page, largest)"]
     assert "1.20× ✓" in lines["browser: first chart"]
     assert "1.50× ✗" in lines["browser: filter change → updated chart"]
     assert "2.50 s ✗" in lines["browser: open page maps from the navigation"]
