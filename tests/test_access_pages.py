@@ -234,3 +234,36 @@ def test_a_broken_users_file_leaves_the_public_view(tmp_path, monkeypatch):
     assert not at.exception
     assert "cannot be used" in at.sidebar.error[0].value
     assert "short" not in at.sidebar.error[0].value  # the reason goes to the server log only
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    out = []
+    for frame in at.dataframe:
+        value = frame.value
+        out.append(value.data if hasattr(value, "data") else value)
+    return out
+
+
+def town_by_country(at: AppTest) -> pd.DataFrame:
+    """The nationalities page's table of people per town and country."""
+    found = [f for f in tables(at) if {"Town", "Participants"} <= set(f.columns)]
+    assert found, [list(f.columns) for f in tables(at)]
+    return found[0]
+
+
+def test_the_public_sees_no_country_or_town_of_one_or_two_people():
+    at = open_page("nationalities.py", "public")
+    # every town-and-country pair on the bundled data is 1 or 2 people: no such table at all
+    assert not [f for f in tables(at) if {"Town", "Participants"} <= set(f.columns)]
+    by_country = [f for f in tables(at) if {"Country", "Participants"} <= set(f.columns)][0]
+    counts = pd.to_numeric(by_country["Participants"], errors="coerce")
+    assert (counts >= 3).all() and set(by_country["Code"]) == {"TH", "US", "SG", ""}
+
+
+def test_tono_sees_its_own_countries_of_one_person_and_no_other_towns():
+    table = town_by_country(open_page("nationalities.py", "tono"))
+    tono = table[table["Town"] == "Tono"]
+    assert len(tono) == 10  # nine countries and "unknown"
+    assert sorted(pd.to_numeric(tono["Participants"]).tolist()) == [1] * 9 + [2]
+    others = table[table["Town"] != "Tono"]
+    assert (pd.to_numeric(others["Participants"], errors="coerce").fillna(3) >= 3).all()
