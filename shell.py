@@ -50,15 +50,25 @@ class Context:
 
 
 def _seed_from_url(key: str, parse: Callable[[list[str]], object]) -> None:
-    """Set a widget's starting value from the URL the first time this session sees it."""
-    if key not in st.session_state and key in st.query_params:
+    """Set a sidebar widget's starting value: the value kept from the last page, else the URL.
+
+    Streamlit forgets a widget's value when the user switches page (the widget belongs to the
+    page it was drawn on) and its page links drop the query string, so the shell keeps each
+    sidebar value under a key of its own (``_keep``) and puts it back here.
+    """
+    kept = f"_kept_{key}"
+    if key not in st.session_state and kept in st.session_state:
+        st.session_state[key] = st.session_state[kept]
+    elif key not in st.session_state and key in st.query_params:
         value = parse(st.query_params.get_all(key))
         if value is not None:
             st.session_state[key] = value
 
 
 def _write_to_url(key: str, value: list[str] | str | None) -> None:
-    """Put a widget's value in the URL; drop the parameter when the value is the default."""
+    """Keep a sidebar widget's value for the next page, and put it in the URL (dropped from
+    the URL when it is the default)."""
+    st.session_state[f"_kept_{key}"] = st.session_state.get(key)
     if value in (None, "", []):
         if key in st.query_params:
             del st.query_params[key]

@@ -70,3 +70,14 @@ def test_every_page_opens_from_the_navigation(page, server, lang):
         assert page.locator('[data-testid="stException"]').count() == 0, name
         assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
         screenshot(page, f"page-{name.removesuffix('.py')}-{lang}")
+
+
+def test_language_and_filters_stay_when_switching_pages(page, server):
+    open_app(page, server, "?lang=ja&town=tono")
+    page.locator('[data-testid="stSidebarNav"] a', has_text=page_title("timeline.py", "ja")).click()
+    page.wait_for_url("**/timeline?*")
+    wait_for_app(page)
+    assert "lang=ja" in page.url and "town=tono" in page.url
+    assert page.locator("h1").first.inner_text() == "プログラムの歩み"
+    selected = page.locator('[data-testid="stSidebar"] [data-baseweb="tag"]').all_inner_texts()
+    assert any("遠野市" in text for text in selected)
