@@ -60,7 +60,14 @@ def add_user_command(args: argparse.Namespace) -> int:
             towns = ", ".join(sorted(loaded.dataset.regions["region_id"]))
             print(f"error: unknown town {args.town!r}; towns in {folder}: {towns}", file=sys.stderr)
             return 2
-    if args.password_stdin:
+    if args.no_password:
+        if not args.email:
+            print(
+                "error: a user without a password signs in by e-mail: give --email", file=sys.stderr
+            )
+            return 2
+        password = None  # signs in through the OpenID provider only
+    elif args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = getpass.getpass(f"Password for {args.username}: ")
@@ -101,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--config", help="users file (default: $DASHBOARD_AUTH_FILE or auth.yaml)")
     user.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    user.add_argument(
+        "--no-password",
+        action="store_true",
+        help="no password: the user signs in through the OpenID provider (needs --email)",
     )
     user.set_defaults(run=add_user_command)
     args = parser.parse_args(argv)

@@ -395,3 +395,30 @@ def test_streamlits_xsrf_protection_and_cors_defaults_stay_on():
     server = tomllib.loads(config.read_text()).get("server", {}) if config.exists() else {}
     assert server.get("enableXsrfProtection", True) is True
     assert server.get("enableCORS", True) is True
+
+
+def test_add_user_command_adds_an_openid_user_without_a_password(tmp_path):
+    path = tmp_path / "auth.yaml"
+    code, out, _ = run_cli(
+        [
+            "add-user",
+            "kikaku",
+            "--role",
+            "municipality",
+            "--town",
+            "tono",
+            "--no-password",
+            "--email",
+            "kikaku@city.tono.example",
+            "--config",
+            str(path),
+        ]
+    )
+    assert code == 0 and "added kikaku" in out
+    config = auth.load_config(path)
+    assert config.viewer_for_email("kikaku@city.tono.example").town == "tono"
+    assert not config.users["kikaku"].has_password
+    code, _, err = run_cli(
+        ["add-user", "x", "--role", "staff", "--no-password", "--config", str(path)]
+    )
+    assert code == 2 and "--email" in err
