@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache, wraps
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,6 +23,20 @@ SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 RELATED_SPLIT = re.compile(r"[;,\s]+")
 # The figures compared with the network, in the order they are shown.
 COMPARED = ("people", "countries", "person_days", "returning", "outcomes", "testimonials")
+
+
+def _memo(fn):
+    """Remember ``fn(ds, region_id)`` (a ``Dataset`` hashes by identity and never changes);
+    frames and dicts are handed out as copies, so a caller cannot change the remembered one."""
+    cached = lru_cache(maxsize=64)(fn)
+
+    @wraps(fn)
+    def wrapper(ds: Dataset, region_id: str):
+        out = cached(ds, region_id)
+        return out.copy() if isinstance(out, pd.DataFrame | dict) else out
+
+    wrapper.cache_clear = cached.cache_clear
+    return wrapper
 
 
 # --- which town ------------------------------------------------------------------------------
@@ -69,6 +84,7 @@ def prefecture_name(region: dict, lang: str) -> str:
 # --- the town's tables -----------------------------------------------------------------------
 
 
+@_memo
 def programs(ds: Dataset, region_id: str) -> pd.DataFrame:
     """The town's programs (``metrics.program_table`` columns), oldest first, undated last."""
     table = program_table(ds)
@@ -89,6 +105,7 @@ def _people(ds: Dataset, region_id: str) -> pd.DataFrame:
     )
 
 
+@_memo
 def countries(ds: Dataset, region_id: str) -> pd.DataFrame:
     """People of the town per nationality: nationality (alpha-2, ``""`` unknown), people.
 
@@ -102,6 +119,7 @@ def countries(ds: Dataset, region_id: str) -> pd.DataFrame:
     return out.drop(columns="unknown").reset_index(drop=True)
 
 
+@_memo
 def returning(ds: Dataset, region_id: str) -> pd.DataFrame:
     """People of the town who took part in another program too, or came to it twice:
     participant_id, display_name (empty unless the person consented to be named), nationality,
@@ -157,6 +175,7 @@ class Relationship:
     returning_ids: tuple[str, ...] = field(default=())
 
 
+@_memo
 def relationship(ds: Dataset, region_id: str) -> Relationship:
     """The town's relationship population (see ``Relationship``)."""
     table = programs(ds, region_id)
@@ -186,6 +205,7 @@ def relationship(ds: Dataset, region_id: str) -> Relationship:
     )
 
 
+@_memo
 def outcomes(ds: Dataset, region_id: str) -> pd.DataFrame:
     """What was made for the town: outcome_id, program_id, kind, language, quantity,
     description, source; in the file's order."""
@@ -236,6 +256,7 @@ def _highlight_of(row: dict) -> tuple[str, bool]:
     return first_sentence(row["text"]), False
 
 
+@_memo
 def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
     """Testimonials tied to the town's programs (by program_id or related_program_ids).
 
@@ -302,6 +323,7 @@ def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
 # --- the town beside the network -------------------------------------------------------------
 
 
+@_memo
 def figures(ds: Dataset, region_id: str) -> dict[str, int]:
     """The figures compared with the network (``COMPARED``) for one town."""
     rel = relationship(ds, region_id)
@@ -315,6 +337,7 @@ def figures(ds: Dataset, region_id: str) -> dict[str, int]:
     }
 
 
+@_memo
 def network_comparison(ds: Dataset, region_id: str) -> pd.DataFrame:
     """The town's figures next to the average over all towns of the dataset: measure, town,
     average (rounded to one decimal), towns (how many towns the average is over)."""
