@@ -19,15 +19,20 @@ pytestmark = pytest.mark.browser
 CARD = '[data-testid="stMain"] .voices-card'
 
 
+_WARM: set[str] = set()  # servers that have run the entry script once
+
+
 def open_voices(page, server, query: str = "", lang: str = "en"):
     """Open the voices page by its link (``/voices?q=tea`` is how a found quote is shared).
 
     Until a server has run the entry script once, Streamlit takes ``/voices`` for an old-style
     pages/ folder page: the app is opened at ``/`` first, as a visitor's first link would be.
     """
-    page.goto(server.url)
-    wait_for_app(page)
-    page.locator('[data-testid="stMetric"]').first.wait_for()  # the entry script has run
+    if server.url not in _WARM:
+        page.goto(server.url)
+        wait_for_app(page)
+        page.locator('[data-testid="stMetric"]').first.wait_for()  # the entry script has run
+        _WARM.add(server.url)
     page.goto(f"{server.url}/voices{query}")
     wait_for_app(page)
     page.locator("h1", has_text=t("voices.title", lang)).wait_for()
@@ -164,7 +169,8 @@ def test_a_testimonial_full_of_markup_shows_the_characters_and_runs_nothing(
     page, attacked_server, lang
 ):
     server = attacked_server
-    for query in (f"?lang={lang}", f"?lang={lang}&q=script", f"?lang={lang}&view=wall"):
+    # the card and the full text with search marks, then the wall (no marks)
+    for query in (f"?lang={lang}&q=script", f"?lang={lang}&view=wall"):
         open_voices(page, server, query, lang)
         if "wall" in query:
             quote = page.locator('[data-testid="stMain"] .voices-wall')
@@ -182,8 +188,8 @@ def test_a_testimonial_full_of_markup_shows_the_characters_and_runs_nothing(
             para = page.locator('[data-testid="stMain"] .voices-para', has_text="loved Tono")
             para.first.wait_for()
             shown = card.inner_text() + para.first.inner_text()
-            if "q=script" in query:
-                assert para.first.locator("mark").all_inner_texts() == ["script", "script"]
+            assert para.first.locator("mark").all_inner_texts() == ["script", "script"]
+            screenshot(page, f"voices-injection-{lang}")
         assert "<script>pwned = 1</script>" in shown
         assert '<img src=x onerror="pwned = 2">' in shown
         assert "[click me](javascript:pwned=3)" in shown and "**trip**" in shown
@@ -193,9 +199,3 @@ def test_a_testimonial_full_of_markup_shows_the_characters_and_runs_nothing(
         assert main.locator("script").count() == 0
         assert page.evaluate("() => window.pwned") is None
         assert page.locator('[data-testid="stException"]').count() == 0
-    open_voices(page, server, f"?lang={lang}&q=script", lang)
-    page.locator(f'{CARD}[data-testimonial="lee"]').wait_for()
-    page.locator('.st-key-voices_card_lee [data-testid="stExpander"] summary').click()
-    page.locator('[data-testid="stMain"] .voices-para mark').first.wait_for()
-    screenshot(page, f"voices-injection-{lang}")
-    assert page.evaluate("() => window.pwned") is None
