@@ -52,7 +52,9 @@ def show_diff(diff: upload.TableDiff, key: str) -> None:
     for part in ("added", "changed", "removed"):
         frame = frames[part]
         if not frame.empty:
-            with st.expander(t(f"data.diff.show_{part}", n=format_number(len(frame), lang))):
+            label = t(f"data.diff.show_{part}", n=format_number(len(frame), lang))
+            # a short list of changed cells is open at once: old and new value side by side
+            with st.expander(label, expanded=part == "changed" and len(frame) <= 20):
                 st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_{part}")
 
 
@@ -162,6 +164,7 @@ with tab_upload:
                 if result.ok:
                     cache.clear()
                     st.session_state.pop("data_check", None)
+                    st.session_state.pop("data_version", None)  # show the newest version first
                     st.session_state["data_upload_nonce"] = nonce + 1
                     st.session_state["data_flash"] = t(
                         "data.save.done",
@@ -213,6 +216,7 @@ with tab_versions:
             if result.ok:
                 cache.clear()
                 st.session_state.pop("data_check", None)
+                st.session_state.pop("data_version", None)  # show the newest version first
                 st.session_state["data_flash"] = t(
                     "data.versions.restored",
                     time=version_label(by_id[chosen]),

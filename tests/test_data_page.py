@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import data, store
+from dashboard.i18n import t
 
 from .conftest import DATA, Server, app_test, screenshot, wait_for_app
 from .pages_list import page_title
@@ -175,8 +176,6 @@ def data_server(tmp_path_factory):
 
 def open_in_browser(page, server, lang: str):
     """Sign in as staff in the sidebar, then open the Data page from the navigation."""
-    from dashboard.i18n import t
-
     page.goto(f"{server.url}/?lang={lang}")
     wait_for_app(page)
     nav = page.locator('[data-testid="stSidebarNav"] a')
@@ -206,7 +205,9 @@ def test_staff_upload_a_shift_jis_sheet_see_the_bad_row_then_the_changes(
     bad = tmp_path / "プログラム.csv"
     bad.write_bytes(programs_csv("cp932", **BAD_DATE))
     good = tmp_path / "programs.csv"
-    good.write_bytes(programs_csv("cp932", **GOOD_EDIT))
+    # one server for both languages: each run saves its own count, 11 -> 12 -> 13
+    count = {"en": "12", "ja": "13"}[lang]
+    good.write_bytes(programs_csv("cp932", **{"tono-2017-09.participants_reported": count}))
     open_in_browser(page, data_server, lang)
 
     page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(bad))
@@ -216,19 +217,37 @@ def test_staff_upload_a_shift_jis_sheet_see_the_bad_row_then_the_changes(
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
     screenshot(page, f"data-problem-{lang}")
-    # the grid draws on a canvas; its cells are mirrored in an accessible table
+    # the grid draws on a canvas; its cells are mirrored in a hidden table
     cells = grid.locator('[role="gridcell"]')
-    texts = " ".join(cells.all_inner_texts())
+    texts = " ".join(cells.all_text_contents())
     assert "2017/09/06" in texts and problem in texts
 
     page.locator('[data-testid="stFileChipDeleteBtn"]').first.click()
     page.locator('[data-testid="stFileChip"]').first.wait_for(state="detached")
-    wait_for_app(page)
+    page.get_by_text(t("data.upload.empty", lang)).wait_for()  # the rerun has finished
     page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(good))
-    save = "保存" if lang == "ja" else "Save"
-    page.get_by_role("button", name=re.compile(f"^.*{save}$")).wait_for()
+    save = t("data.save.button", lang)
+    page.get_by_role("button", name=re.compile(f"^.*{save}$")).wait_for(timeout=90_000)
     wait_for_app(page)
     metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert metrics[:3] == ["0", "1", "0"]
+    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    # the grid draws on a canvas and mirrors its cells in a hidden table
+    cells.filter(has_text="participants_reported").first.wait_for(state="attached")
+    assert count in cells.all_text_contents()  # the new value beside the old one
     assert not page.locator('[data-testid="stException"]').count()
     screenshot(page, f"data-diff-{lang}")
+
+    page.get_by_role("button", name=re.compile(f"^.*{save}$")).click()
+    page.wait_for_selector('[data-testid="stAlertContentSuccess"]')
+    wait_for_app(page)
+    assert f"tono-2017-09,tono,Sosei Partners (Tono),team,2017-09-06,2017-09-09,{count}," in (
+        (data_server.folder / "programs.csv").read_text(encoding="utf-8")
+    )
+    page.get_by_role("tab", name=t("data.tab.versions", lang)).click()
+    restore = page.get_by_role("button", name=re.compile(t("data.versions.restore", lang)))
+    restore.wait_for()
+    wait_for_app(page)
+    # restoring would put back the count before this save
+    assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[-3:] == ["0", "1", "0"]
+    screenshot(page, f"data-versions-{lang}")
