@@ -141,31 +141,99 @@ def listable(frame: pd.DataFrame, column: str = "participant_id") -> pd.DataFram
     return frame[~withheld(frame[column]).to_numpy()]
 
 
-def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern matching the given names and each capitalised part of 3+ letters."""
+WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+REPEATED_REDACTION = re.compile(re.escape(REDACTED) + r"(?:\s+" + re.escape(REDACTED) + ")+")
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Names to blank out: whole names (as runs of words), single words (parts of names), and
+    CJK names (matched anywhere, as Japanese and Chinese text has no spaces between words)."""
+
+    words: frozenset[str]
+    phrases: frozenset[tuple[str, ...]]
+    cjk: tuple[str, ...]
+    starts: frozenset[str] = frozenset()  # first words of the phrases
+    longest: int = 1
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases or self.cjk)
+
+    def redact(self, text: str) -> str:
+        tokens = list(WORD_RE.finditer(text))
+        longest = self.longest
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(tokens):
+            step = 0
+            first = tokens[i].group(0)
+            if first not in self.starts:
+                if first in self.words:
+                    spans.append(tokens[i].span())
+                i += 1
+                continue
+            for n in range(min(longest, len(tokens) - i), 1, -1):
+                if tuple(t.group(0) for t in tokens[i : i + n]) in self.phrases:
+                    step = n
+                    break
+            if step:
+                spans.append((tokens[i].start(), tokens[i + step - 1].end()))
+                i += step
+                continue
+            if tokens[i].group(0) in self.words:
+                spans.append(tokens[i].span())
+            i += 1
+        out = text
+        for start, end in reversed(spans):
+            out = out[:start] + REDACTED + out[end:]
+        for name in self.cjk:
+            out = out.replace(name, REDACTED)
+        return REPEATED_REDACTION.sub(REDACTED, out) if out != text else text
+
+
+def _names(names: Iterable[str]) -> _Names:
+    """What to blank out of each name: the whole name, a one-word name, and each capitalised
+    part of 3+ letters of a longer one ("Chao Ping" -> "Chao Ping", "Chao", "Ping")."""
     words: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    cjk: set[str] = set()
     for name in names:
         name = name.strip()
         if not name:
             continue
-        words.add(name)
-        words.update(p for p in re.split(r"\s+", name) if len(p) >= 3 and p[:1].isupper())
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        if CJK_RE.search(name):
+            cjk.add(name)
+            continue
+        parts = WORD_RE.findall(name)
+        if len(parts) == 1:
+            words.add(parts[0])
+        elif parts:
+            phrases.add(tuple(parts))
+            words.update(p for p in parts if len(p) >= 3 and p[:1].isupper())
+    return _Names(
+        frozenset(words),
+        frozenset(phrases),
+        tuple(sorted(cjk, key=len, reverse=True)),
+        starts=frozenset(p[0] for p in phrases),
+        longest=max((len(p) for p in phrases), default=1),
+    )
 
 
-def _redact(frame: pd.DataFrame, columns: Iterable[str], pattern: re.Pattern[str] | None):
-    if pattern is None:
+def _redact(frame: pd.DataFrame, columns: Iterable[str], names: _Names) -> pd.DataFrame:
+    if not names:
         return frame
     changed = {}
     for column in columns:
         if column in frame and len(frame):
             values = frame[column]
-            changed[column] = values.where(
-                values.isna(), values.astype("string").str.replace(pattern, REDACTED, regex=True)
-            ).astype(values.dtype)
+            # each distinct text once (source notes repeat a lot)
+            done = {v: names.redact(v) for v in values.dropna().unique() if isinstance(v, str)}
+            changed[column] = pd.Series(
+                [done.get(v, v) if isinstance(v, str) else v for v in values],
+                index=values.index,
+                dtype=values.dtype,
+            )
     return frame.assign(**changed) if changed else frame
 
 
@@ -183,6 +251,10 @@ def scope(ds: Dataset, viewer: Viewer) -> Dataset:
     return _scope(ds, viewer.role, viewer.town)
 
 
+def _pseudonymise(ids: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    return pd.Series([mapping.get(i, i) for i in ids], index=ids.index, dtype=ids.dtype)
+
+
 @lru_cache(maxsize=32)
 def _scope(ds: Dataset, role: str, town: str | None) -> Dataset:
     viewer = Viewer(role, town)
@@ -193,14 +265,14 @@ def _scope(ds: Dataset, role: str, town: str | None) -> Dataset:
         return ds
     mapping = {pid: pseudonym(pid) for pid in people.loc[hidden, "participant_id"]}
     names = people.loc[hidden, "display_name"].dropna().astype(str)
-    pattern = _name_pattern(names)
+    blank = _names(names)
 
     people = people.copy()
     people.loc[hidden, "display_name"] = pd.NA
     people.loc[hidden, "source"] = pd.NA
-    people["participant_id"] = people["participant_id"].replace(mapping)
+    people["participant_id"] = _pseudonymise(people["participant_id"], mapping)
     pairs = ds.participations.assign(
-        participant_id=ds.participations["participant_id"].replace(mapping)
+        participant_id=_pseudonymise(ds.participations["participant_id"], mapping)
     )
     texts = ds.testimonials[ds.testimonials["participant_id"].isin(visible)]
     tables = {
@@ -212,7 +284,7 @@ def _scope(ds: Dataset, role: str, town: str | None) -> Dataset:
         "outcomes": ds.outcomes,
     }
     for name, columns in FREE_TEXT.items():
-        tables[name] = _redact(tables[name], columns, pattern)
+        tables[name] = _redact(tables[name], columns, blank)
     return ds.replace(**tables)
 
 

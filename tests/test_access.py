@@ -422,3 +422,11 @@ def test_add_user_command_adds_an_openid_user_without_a_password(tmp_path):
         ["add-user", "x", "--role", "staff", "--no-password", "--config", str(path)]
     )
     assert code == 2 and "--email" in err
+
+
+def test_names_are_blanked_whole_word_in_latin_and_anywhere_in_japanese():
+    names = access._names(["Joy", "Chao Ping", "山田花子", "Li Na"])
+    assert names.redact("Joy wrote it; we enjoyed it.") == "[…] wrote it; we enjoyed it."
+    assert names.redact("Thanks to Chao Ping and Ping.") == "Thanks to […] and […]."
+    assert names.redact("山田花子さんが書きました") == "[…]さんが書きました"
+    assert names.redact("Li Na and Linda, Li and Na") == "[…] and Linda, Li and Na"
