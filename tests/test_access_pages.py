@@ -267,3 +267,15 @@ def test_tono_sees_its_own_countries_of_one_person_and_no_other_towns():
     assert sorted(pd.to_numeric(tono["Participants"]).tolist()) == [1] * 9 + [2]
     others = table[table["Town"] != "Tono"]
     assert (pd.to_numeric(others["Participants"], errors="coerce").fillna(3) >= 3).all()
+
+
+def test_tono_asking_for_urahoros_town_page_gets_only_tono_to_choose():
+    at = open_page("town.py", "tono", {"town": "urahoro"})
+    assert all("Urahoro" not in t.value for t in at.title)
+    keys = {b.key for b in at.button}
+    assert "town_pick_urahoro" not in keys and "town_pick_yame" not in keys
+
+
+def test_the_public_may_open_any_town_page():
+    at = open_page("town.py", "public", {"town": "urahoro"})
+    assert any("Urahoro" in t.value for t in at.title)
