@@ -74,7 +74,7 @@ def test_every_testimonial_is_a_card_with_its_highlight(page, server, lang):
 def test_a_search_goes_into_the_link_and_marks_the_matches(page, server, lang):
     open_voices(page, server, f"?lang={lang}", lang)
     page.locator(CARD).nth(10).wait_for()
-    box = page.locator('[data-testid="stTextInput"] input').first
+    box = page.locator('[data-testid="stMain"] .st-key-q input')
     box.fill("tea")
     box.press("Enter")
     page.wait_for_url(re.compile(r"[?&]q=tea(&|$)"))
@@ -98,7 +98,9 @@ def test_a_search_goes_into_the_link_and_marks_the_matches(page, server, lang):
     wait_for_app(other)
     other.locator(CARD).first.wait_for()
     assert other.locator(CARD).count() == 1
-    assert other.locator('[data-testid="stTextInput"] input').first.input_value() == "tea"
+    other.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stMain\"] .st-key-q input')?.value === 'tea'"
+    )
     other.close()
 
 
