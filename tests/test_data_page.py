@@ -15,6 +15,7 @@ import pytest
 
 from dashboard import data, store
 from dashboard.i18n import t
+from shell import LANG_LABELS
 
 from .conftest import DATA, Server, app_test, screenshot, wait_for_app
 from .pages_list import page_title
@@ -187,13 +188,18 @@ def open_in_browser(page, server, lang: str):
     sidebar.get_by_role("textbox", name=t("access.username", lang)).fill("aiko")
     sidebar.get_by_role("textbox", name=t("access.password", lang)).fill(PASSWORD)
     sidebar.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
-    sidebar.get_by_text(t("access.sign_out", lang)).wait_for()
-    if lang == "ja":  # signing in may drop ?lang= from the URL: choose it as a user would
-        sidebar.get_by_text("日本語", exact=True).click()
-    data_link = nav.filter(has_text=re.compile(rf"{re.escape(page_title('data.py', lang))}$"))
-    data_link.wait_for()
-    data_link.click()
+    # signing in may lose the language chosen in the URL (it falls back to English), so the
+    # navigation is matched in both languages and the language is chosen again on the page
+    signed_in = "|".join(re.escape(t("access.sign_out", x)) for x in ("en", "ja"))
+    sidebar.get_by_text(re.compile(signed_in)).first.wait_for()
+    titles = "|".join(re.escape(page_title("data.py", x)) for x in ("en", "ja"))
+    nav.filter(has_text=re.compile(rf"({titles})$")).first.click()
     page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached")
+    wait_for_app(page)
+    heading = page.locator("h1").filter(has_text=t("data.title", lang))
+    if not heading.count():
+        sidebar.get_by_role("radio", name=LANG_LABELS[lang]).first.click()
+    heading.wait_for()
     wait_for_app(page)
 
 
