@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import data, schema, upload
+from dashboard import data, schema, store, upload
 from dashboard.i18n import LOCALES_DIR, catalogs
 from dashboard.problems import Problem, errors
 
@@ -294,8 +294,6 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
 
     # saving: another save holds the lock
     (folder / "outcomes.csv").write_bytes((DATA / "outcomes.csv").read_bytes())
-    from dashboard import store
-
     with store.lock(folder):
         result = store.save_tables(folder, {"regions": current[0]["regions"]}, timeout=0.05)
     cases["busy"] = codes(result.problems)
@@ -503,6 +501,11 @@ def _never_raises(current, table, body) -> None:
     if result.ok:
         assert table in result.tables
         upload.diff_table(table, current[0][table], result.tables[table])
+        # what a save would write reads back as the same table
+        written = store.to_csv_bytes(table, result.tables[table])
+        again = check(current, table, written)
+        assert again.ok, [p.line() for p in again.problems]
+        assert upload.diff_table(table, result.tables[table], again.tables[table]).empty
     else:
         assert errors(result.problems) or not result.tables
     for problem in result.problems:  # every message can be written in both languages
