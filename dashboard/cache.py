@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import store
 from dashboard.data import Dataset, fingerprint, load_dataset
 from dashboard.problems import Problem
 
@@ -36,6 +37,7 @@ class Loaded:
 # unpickle a copy of every table on every rerun.
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _load(folder: str, key: str):
+    store.recover(folder)  # a save cut off by a crash is rolled back before anything is read
     return load_dataset(folder)
 
 
