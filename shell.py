@@ -136,6 +136,13 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
         years = None if tuple(chosen) == span else (int(chosen[0]), int(chosen[1]))
         _write_to_url("years", years and f"{years[0]}-{years[1]}")
 
+    if st.session_state.get("_filters_lang") != lang:
+        # the choices are shown by name, and names change with the language: hand the chosen
+        # ids to the widgets again so they are drawn with the new names
+        for key in ("town", "nat"):
+            if key in st.session_state:
+                st.session_state[key] = list(st.session_state[key])
+        st.session_state["_filters_lang"] = lang
     names, town_order = _town_options(ds, lang)
     _seed_from_url("town", lambda v: [x for x in v if x in names])
     towns = side.multiselect(
