@@ -72,7 +72,7 @@ def apply(ctx, pages: list[tuple[str, str]]) -> bool:
     st.html(CSS)
     links = st.columns([*([1] * len(pages)), 1.6], vertical_alignment="center")
     for column, (name, icon) in zip(links, pages, strict=False):
-        column.page_link(f"pages/{name}", label=ctx.t(f"nav.{name[:-3]}"), icon=icon)
+        column.page_link(f"app_pages/{name}", label=ctx.t(f"nav.{name[:-3]}"), icon=icon)
     links[-1].button(
         ctx.t("present.exit"),
         key="present_exit",

@@ -1,4 +1,4 @@
-"""Entry point: page config, the shared sidebar, and navigation over ``pages/``."""
+"""Entry point: page config, the shared sidebar, and navigation over ``app_pages/``."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ import shell
 from dashboard import access
 
 HERE = Path(__file__).parent
-# (file in pages/, icon); a page's title is t("nav.<file stem>")
+# (file in app_pages/, icon); a page's title is t("nav.<file stem>")
 PAGES = [
     ("overview.py", ":material/dashboard:"),
     ("maps.py", ":material/map:"),
@@ -26,7 +26,9 @@ ctx = shell.start()
 visible = [(name, icon) for name, icon in PAGES if access.can_open(ctx.viewer, name)]
 navigation = st.navigation(
     [
-        st.Page(HERE / "pages" / name, title=ctx.t(f"nav.{name[:-3]}"), icon=icon, default=i == 0)
+        st.Page(
+            HERE / "app_pages" / name, title=ctx.t(f"nav.{name[:-3]}"), icon=icon, default=i == 0
+        )
         for i, (name, icon) in enumerate(visible)
     ]
 )

@@ -122,7 +122,7 @@ else:
                 st.caption(t("maps.panel.from", names=names))
             if access.can_open(viewer, "town.py"):
                 st.page_link(
-                    "pages/town.py",
+                    "app_pages/town.py",
                     label=t("maps.panel.open"),
                     icon=":material/location_city:",
                     query_params={"town": rid, "lang": lang},

@@ -5,20 +5,12 @@ dataset, not from the sidebar's other filters, so the page always shows the whol
 """
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
-# Opened by its own URL as the very first request a fresh server sees, Streamlit guesses an
-# old-style ``pages/`` folder app and runs this file without the entry script (no sidebar, no
-# navigation). Tell it the app uses st.navigation and run again, through the entry script.
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
-
-import present  # noqa: E402
-from dashboard import access, report  # noqa: E402
-from dashboard import town as towns  # noqa: E402
-from dashboard.i18n import country_name, format_number, town_name  # noqa: E402
-from shell import context  # noqa: E402
+import present
+from dashboard import access, report
+from dashboard import town as towns
+from dashboard.i18n import country_name, format_number, town_name
+from shell import context
 
 ctx = context()
 t, lang, ds = ctx.t, ctx.lang, ctx.full

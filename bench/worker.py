@@ -32,19 +32,6 @@ def registered_pages(app: Path = APP) -> list[str]:
     raise RuntimeError(f"{app} has no PAGES list")
 
 
-def _navigation_mode() -> None:
-    """Run AppTest as the server runs the app (see ``tests/conftest.py``)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
-
-
 def clear_caches(keep_data: bool = True) -> None:
     """Empty every derived-table cache: Streamlit's and the ``lru_cache``s of the package.
 
@@ -96,7 +83,6 @@ def measure(folder: str, repeat: int, pages: list[str] | None = None, load: bool
     load + validate, the app's first run, a filter change and the floor app's figures."""
     os.environ["DASHBOARD_DATA_DIR"] = folder
     sys.path.insert(0, str(ROOT))
-    _navigation_mode()
     import streamlit.logger
 
     streamlit.logger.set_log_level("error")  # no "missing ScriptRunContext" chatter
@@ -156,7 +142,7 @@ def measure(folder: str, repeat: int, pages: list[str] | None = None, load: bool
         clear_caches()
         at = _new_app()
         if name != registered[0]:
-            at.switch_page(f"pages/{name}")
+            at.switch_page(f"app_pages/{name}")
         cold = _timed(at.run)
         warm = [_timed(at.run) for _ in range(repeat)]
         print(f"{name}: cold {cold:.2f} s, warm {statistics.median(warm):.2f} s", flush=True)

@@ -1,6 +1,6 @@
 """The one cached loader: a data folder -> its ``Dataset``, read once per change of its files.
 
-This is the only module below ``pages/`` that imports Streamlit.
+This is the only module of ``dashboard/`` that imports Streamlit.
 """
 
 from __future__ import annotations

@@ -181,26 +181,6 @@ def wait_for_app(pg) -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def _navigation_mode(monkeypatch):
-    """Run AppTest as the server runs the app after its first script run.
-
-    Streamlit guesses "old-style pages/ folder app" whenever a ``pages/`` folder sits beside the
-    entry script, until ``st.navigation`` is first called; the server keeps that answer, but
-    AppTest guesses afresh on every run and then runs a page without the entry script (so no
-    sidebar) from the second run on.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 def app_test(
     query: dict[str, str | list[str]] | None = None,
     role: str | None = None,
@@ -217,8 +197,7 @@ def app_test(
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if role is not None:
-        # Filled in by the access-control work: until then every visitor sees everything.
-        at.session_state["_test_role"] = (role, town)
+        at.session_state["_test_role"] = (role, town)  # honoured under AppTest only (auth_ui)
     return at
 
 

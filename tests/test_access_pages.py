@@ -67,7 +67,7 @@ def open_page(name: str, who: str, query: dict | None = None) -> AppTest:
     at = app_test(query, role=role, town=town).run()
     assert not at.exception, [e.value for e in at.exception]
     if name != registered_pages()[0]:
-        at.switch_page(f"pages/{name}").run()
+        at.switch_page(f"app_pages/{name}").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -105,7 +105,7 @@ def test_the_data_page_cannot_be_reached_without_the_staff_role(who):
     role, town = ROLES[who]
     at = app_test(role=role, town=town).run()
     with pytest.raises(ValueError):
-        at.switch_page("pages/data.py")
+        at.switch_page("app_pages/data.py")
 
 
 def test_staff_reach_the_data_page():
@@ -182,7 +182,7 @@ def test_a_fresh_clone_runs_in_public_mode_and_says_how_to_sign_in(tmp_path, mon
     assert "sign-in is not set up" in note and "add-user" in note
     assert metrics_of(at)["Participants listed"] == "27"
     with pytest.raises(ValueError):
-        at.switch_page("pages/data.py")
+        at.switch_page("app_pages/data.py")
 
 
 def test_the_test_role_is_ignored_outside_apptest():
@@ -223,7 +223,7 @@ def test_a_wrong_password_or_an_unknown_user_gets_the_same_refusal(users_file, u
     assert not any("Signed in" in c.value for c in at.sidebar.caption)
     assert metrics_of(at)["Participants listed"] == "27"
     with pytest.raises(ValueError):
-        at.switch_page("pages/data.py")
+        at.switch_page("app_pages/data.py")
 
 
 def test_a_broken_users_file_leaves_the_public_view(tmp_path, monkeypatch):

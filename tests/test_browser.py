@@ -79,5 +79,16 @@ def test_language_and_filters_stay_when_switching_pages(page, server):
     wait_for_app(page)
     assert "lang=ja" in page.url and "town=tono" in page.url
     assert page.locator("h1").first.inner_text() == "プログラムの歩み"
-    selected = page.locator('[data-testid="stSidebar"] [data-baseweb="tag"]').all_inner_texts()
-    assert any("遠野市" in text for text in selected)
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "遠野市" in sidebar.split("市町", 1)[1]  # the chosen town, named in Japanese
+
+
+def test_switching_language_keeps_the_chosen_town_and_renames_it(page, server):
+    open_app(page, server, "?town=tono")
+    page.get_by_text("日本語").click()
+    page.wait_for_url("**lang=ja**")
+    page.get_by_text("絞り込み").wait_for()
+    wait_for_app(page)
+    assert "town=tono" in page.url
+    assert "遠野市" in page.locator('[data-testid="stSidebar"]').inner_text().split("市町", 1)[1]
+    assert metric_values(page)["参加者（名簿）"] == "11"

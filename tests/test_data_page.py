@@ -48,7 +48,7 @@ GOOD_EDIT = {"tono-2017-09.participants_reported": "12"}
 def open_data_page(lang: str = "en", role: str | None = "staff"):
     at = app_test({"lang": lang}, role=role).run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -150,7 +150,7 @@ def test_the_page_offers_templates_and_a_zip_of_all_data(folder):
 def test_the_data_page_is_only_for_staff(folder):
     at = app_test(role="public").run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/data.py")
+        at.switch_page("app_pages/data.py")
 
 
 # --- in the browser -------------------------------------------------------------------------------
@@ -180,8 +180,8 @@ def open_in_browser(page, server, lang: str):
     page.goto(f"{server.url}/?lang={lang}")
     wait_for_app(page)
     nav = page.locator('[data-testid="stSidebarNav"] a')
-    # the app has run once when its own navigation shows (the link's text is the icon's name
-    # then the title, with no space between; before the first run Streamlit lists pages/ files)
+    # the app has run once when its navigation shows (a link's text is the icon's name, then
+    # the title, with no space between)
     nav.filter(has_text=re.compile(rf"{re.escape(page_title('overview.py', lang))}$")).wait_for()
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text(t("access.sign_in", lang), exact=True).first.click()

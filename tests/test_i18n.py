@@ -16,7 +16,7 @@ from .conftest import ROOT
 
 CODE = [
     *sorted((ROOT / "dashboard").rglob("*.py")),
-    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "app_pages").glob("*.py")),
     *sorted(ROOT.glob("*.py")),
 ]
 KEY_CALL = re.compile(r"""\b(?:t|tr|_t|ctx\.t)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
@@ -69,7 +69,7 @@ def test_every_page_has_a_title_in_both_languages():
     ]
     assert "overview.py" in pages
     for name in pages:
-        assert (ROOT / "pages" / name).is_file(), name
+        assert (ROOT / "app_pages" / name).is_file(), name
         key = f"nav.{Path(name).stem}"
         assert key in catalogs()["en"] and key in catalogs()["ja"], key
 

@@ -339,7 +339,7 @@ def test_masked_counts_are_drawn_alike_and_say_less_than_three(dataset):
 def maps_page():
     at = app_test({"lang": "ja"})
     at.run()
-    at.switch_page("pages/maps.py").run()
+    at.switch_page("app_pages/maps.py").run()
     return at
 
 

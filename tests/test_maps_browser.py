@@ -26,8 +26,7 @@ def open_maps(page, server, lang: str):
     )
     page.goto(f"{server.url}/?lang={lang}")
     wait_for_app(page)
-    # the navigation's own title, matched with its case: until the entry script has run once,
-    # Streamlit may list the pages/ folder ("maps"), which runs the page without the app around it
+    # the navigation's own title, matched with its case
     title = re.compile(f"{re.escape(page_title('maps.py', lang))}$")
     page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
     page.wait_for_url(lambda url: url.split("?")[0].endswith("/maps"))

@@ -277,7 +277,7 @@ TABLES = {"by_country": 0, "by_town": 1, "by_region": 2, "diversity": 3, "return
 def open_page(query=None):
     at = app_test(query or {}, role="staff").run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("pages/nationalities.py").run()
+    at.switch_page("app_pages/nationalities.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -334,7 +334,7 @@ def test_the_town_filter_changes_the_nationalities_page():
 
 def test_the_public_sees_no_group_of_fewer_than_three():
     at = app_test({}, role="public").run()
-    at.switch_page("pages/nationalities.py").run()
+    at.switch_page("app_pages/nationalities.py").run()
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Participants listed"], metrics["Came back"]) == ("27", "<3")
@@ -355,7 +355,7 @@ def test_the_public_sees_no_group_of_fewer_than_three():
 
 def test_a_municipality_sees_its_own_town_in_full():
     at = app_test({"town": "tono"}, role="municipality", town="tono").run()
-    at.switch_page("pages/nationalities.py").run()
+    at.switch_page("app_pages/nationalities.py").run()
     assert not at.exception, [e.value for e in at.exception]
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert "Tono brought together 9 nationalities" in titles

@@ -29,7 +29,7 @@ def open_page(name: str, lang: str, role: str | None = "staff"):
     at = app_test({"lang": lang}, role=role).run()
     assert not at.exception, [e.value for e in at.exception]
     if name != registered_pages()[0]:
-        at.switch_page(f"pages/{name}").run()
+        at.switch_page(f"app_pages/{name}").run()
     return at
 
 

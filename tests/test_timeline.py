@@ -215,7 +215,7 @@ def test_cumulative_figure_ends_at_the_totals(dataset):
 def open_page(query=None):
     at = app_test(query or {}, role="staff").run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("app_pages/timeline.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -301,7 +301,7 @@ def test_testimonials_are_shown_as_plain_text_never_markdown_or_html():
 
 def test_the_public_sees_programs_but_not_small_head_counts():
     at = app_test({}, role="public").run()
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("app_pages/timeline.py").run()
     assert not at.exception, [e.value for e in at.exception]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     listed = {d[0]: d[3] for trace in spec["data"] for d in trace["customdata"]}

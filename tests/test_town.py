@@ -141,7 +141,7 @@ def test_unknown_town_is_not_found(dataset):
 def open_town(query: dict, role: str | None = "staff", town: str | None = None):
     at = app_test(query, role=role, town=town).run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("pages/town.py").run()
+    at.switch_page("app_pages/town.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -314,7 +314,7 @@ def test_present_mode_hides_the_chrome_and_keeps_the_flag_across_pages():
     styles = [h.proto.body for h in at.get("html")]
     assert any('[data-testid="stSidebar"]' in s and "display: none" in s for s in styles)
     assert at.button(key="present_exit")
-    at.switch_page("pages/town.py").run()
+    at.switch_page("app_pages/town.py").run()
     assert at.query_params["present"] in ("1", ["1"])
     assert metrics_of(at)[t("town.metric.people")] == "11"
     at.button(key="present_exit").click().run()

@@ -57,8 +57,7 @@ def metric_values(page, label: str | None = None) -> dict[str, str]:
 def open_town(page, server, query: str) -> None:
     page.goto(f"{server.url}/town?{query}")
     wait_for_app(page)
-    # the entry script has run once its navigation shows the page titles (on a fresh server the
-    # very first run lists the pages/ files, then the town page runs the app again)
+    # the entry script has run once its navigation shows the page titles
     title = re.compile(r"(Town page|市町のページ)$")
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.wait_for(
         state="attached"

@@ -487,7 +487,7 @@ def test_a_pin_must_be_the_participants_own_words(data_copy):
 
 def open_voices(query: dict | None = None, role: str | None = "staff"):
     at = app_test(query, role=role).run()
-    at.switch_page("pages/voices.py").run()
+    at.switch_page("app_pages/voices.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -612,7 +612,7 @@ def test_staff_pin_a_sentence_and_every_reader_sees_it(data_copy, monkeypatch):
 def test_only_staff_see_the_pin_controls(role):
     at = app_test({"q": "snow"}, role=role, town="shimokawa" if role == "municipality" else None)
     at.run()
-    at.switch_page("pages/voices.py").run()
+    at.switch_page("app_pages/voices.py").run()
     assert not at.exception
     assert cards(at) == ["hester"]
     assert [s.key for s in at.selectbox if str(s.key).startswith("voices_pin")] == []

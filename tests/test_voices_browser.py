@@ -19,20 +19,8 @@ pytestmark = pytest.mark.browser
 CARD = '[data-testid="stMain"] .voices-card'
 
 
-_WARM: set[str] = set()  # servers that have run the entry script once
-
-
 def open_voices(page, server, query: str = "", lang: str = "en"):
-    """Open the voices page by its link (``/voices?q=tea`` is how a found quote is shared).
-
-    Until a server has run the entry script once, Streamlit takes ``/voices`` for an old-style
-    pages/ folder page: the app is opened at ``/`` first, as a visitor's first link would be.
-    """
-    if server.url not in _WARM:
-        page.goto(server.url)
-        wait_for_app(page)
-        page.locator('[data-testid="stMetric"]').first.wait_for()  # the entry script has run
-        _WARM.add(server.url)
+    """Open the voices page by its link (``/voices?q=tea`` is how a found quote is shared)."""
     page.goto(f"{server.url}/voices{query}")
     wait_for_app(page)
     page.locator("h1", has_text=t("voices.title", lang)).wait_for()
