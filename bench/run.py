@@ -139,10 +139,12 @@ def _worker(folder: Path, repeat: int, workdir: Path, extra: list[str], timeout:
     return result
 
 
-def server_side(folder: Path, repeat: int, workdir: Path, timeout: float) -> dict:
+def server_side(
+    folder: Path, repeat: int, workdir: Path, timeout: float, first_only: bool = False
+) -> dict:
     """Load, first run and the default page in one process, then each other page in its own
     process (so a page that takes too long is stopped after ``timeout`` seconds)."""
-    pages = registered_pages()
+    pages = registered_pages()[: 1 if first_only else None]
     result = _worker(folder, repeat, workdir, ["--pages", pages[0]], max(timeout, 600))
     if result is None:
         raise RuntimeError(f"loading {folder} and its first page took over {timeout} s")
@@ -216,9 +218,21 @@ CHART_UPDATED_JS = """() => {
   return plots.some(p => p.data && !window.__benchRefs.includes(p.data) && p._fullLayout
                          && p.querySelector('.main-svg'));
 }"""
-# A page has opened when the old page's heading is gone, nothing is stale or running, every
+# A page has opened when its script has run (the app's script state went to running and back),
+# the old page's heading is gone, nothing is stale or running, every
 # plotly chart has drawn and every folium map has its Leaflet container.
+ARM_JS = """() => {
+  window.__benchRan = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__benchRan = true;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
 PAGE_DONE_JS = """(old) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!window.__benchRan || !app) return false;
+  const state = app.getAttribute('data-test-script-state');
+  if (state === 'running' || state === 'rerunRequested') return false;
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main || document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (main.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
@@ -290,6 +304,7 @@ def _open_pages(page, pages: list[str]) -> dict[str, float]:
         link = links.first
         headings = page.locator('[data-testid="stMain"] h1').all_inner_texts()
         old = headings[0] if headings else ""
+        page.evaluate(ARM_JS)  # the new page's run must start and end
         start = time.perf_counter()
         link.click()
         path = "/" if name == pages[0] else f"/{name.removesuffix('.py')}"
@@ -466,6 +481,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "sosei-bench"))
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic datasets")
     parser.add_argument(
+        "--first-page-only",
+        action="store_true",
+        help="server side: load and the first page only (quicker, e.g. to redo the browser part)",
+    )
+    parser.add_argument(
         "--page-timeout", type=float, default=300, help="seconds before a page's runs are stopped"
     )
     args = parser.parse_args(argv)
@@ -481,7 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         folder = data_folder(SIZES[name], workdir, args.seed)
         print(f"[{name}] {folder}: server side…", file=sys.stderr, flush=True)
-        server = server_side(folder, args.repeat, workdir, args.page_timeout)
+        server = server_side(
+            folder, args.repeat, workdir, args.page_timeout, first_only=args.first_page_only
+        )
         results[name] = {"folder": str(folder), "server": server}
         if not args.no_browser:
             print(f"[{name}] browser…", file=sys.stderr, flush=True)
