@@ -22,54 +22,6 @@ def style(fig: go.Figure, title: str) -> go.Figure:
     return fig
 
 
-def participants_by_town(
-    table: pd.DataFrame, *, labels: dict[str, str], colours: dict[str, str], title: str
-) -> go.Figure:
-    """Horizontal bars of people listed per town, with the organisation's reported figure as a
-    grey marker where it differs.
-
-    ``table`` is ``metrics.participants_by_town`` with a ``town`` column of display names added;
-    ``labels`` maps ``listed``/``reported``/``town`` to axis and legend text.
-    """
-    table = table.sort_values("listed")
-    fig = px.bar(
-        table,
-        x="listed",
-        y="town",
-        orientation="h",
-        color="region_id",
-        color_discrete_map=colours,
-        text="listed",
-        labels={"listed": labels["listed"], "town": labels["town"]},
-        custom_data=["region_id"],
-    )
-    fig.update_traces(showlegend=False, textposition="outside", cliponaxis=False)
-    differs = table[table["reported"] != table["listed"]]
-    if not differs.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=differs["reported"],
-                y=differs["town"],
-                mode="markers",
-                marker={
-                    "symbol": "line-ns-open",
-                    "size": 22,
-                    "color": NEUTRAL,
-                    "line": {"width": 3},
-                },
-                name=labels["reported"],
-            )
-        )
-    fig.update_yaxes(title=None)
-    fig.update_xaxes(
-        rangemode="tozero", tickformat="d", dtick=1 if table["listed"].max() <= 12 else None
-    )
-    return style(fig, title)
-
-
-# --- nationalities and timeline pages -------------------------------------------------------
-
-
 def export_config(filename: str) -> dict:
     """``st.plotly_chart`` config: PNG export from the toolbar at projector size (1280x720),
     saved as ``filename``.png."""
@@ -365,12 +317,16 @@ def cumulative_lines(
     return style(fig, title)
 
 
-def participants_by_town_bars(
+def participants_by_town(
     table: pd.DataFrame, *, labels: dict[str, str], colours: dict[str, str], title: str
 ) -> go.Figure:
-    """``participants_by_town`` drawn as one bar trace (a colour per bar) instead of one trace
-    per town: the same bars, colours, texts and reported markers, and it stays quick with
-    hundreds of towns (plotly's cost grows with the number of traces, not of bars)."""
+    """Horizontal bars of people listed per town, a colour per town, with the organisation's
+    reported figure as a grey marker where it differs.
+
+    ``table`` is ``metrics.participants_by_town`` with a ``town`` column of display names added;
+    ``labels`` maps ``listed``/``reported``/``town`` to axis and legend text. One bar trace for
+    all towns: plotly's cost grows with the number of traces, so this stays quick with
+    hundreds of towns."""
     table = table.sort_values("listed")
     fallback = px.colors.qualitative.Plotly
     fig = go.Figure(

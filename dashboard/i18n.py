@@ -66,6 +66,7 @@ def translator(lang: str):
 UNKNOWN_COUNTRY = ""
 
 
+@cache
 def country_name(code: str | None, lang: str = DEFAULT_LANG) -> str:
     """The country's name for an ISO 3166-1 alpha-2 ``code`` in ``lang`` (babel's CLDR data).
 

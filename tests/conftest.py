@@ -158,7 +158,7 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 2400}, locale="en-US")
     context.route("**/*", _local_only)
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)  # generous: CI machines are shared and slow at times
     yield pg
     context.close()
 

@@ -225,6 +225,7 @@ def test_staff_upload_a_shift_jis_sheet_see_the_bad_row_then_the_changes(
     screenshot(page, f"data-problem-{lang}")
     # the grid draws on a canvas; its cells are mirrored in a hidden table
     cells = grid.locator('[role="gridcell"]')
+    cells.filter(has_text="2017/09/06").first.wait_for(state="attached")
     texts = " ".join(cells.all_text_contents())
     assert "2017/09/06" in texts and problem in texts
 
