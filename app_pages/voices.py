@@ -17,6 +17,9 @@ t, lang = ctx.t, ctx.lang
 n = lambda value: format_number(value, lang)  # noqa: E731
 
 
+CARDS_PER_PAGE = 24
+
+
 def can_pin(ctx) -> bool:
     """Whether this viewer may pin a highlight: staff only (``dashboard.access``)."""
     viewer = getattr(ctx, "viewer", None)
@@ -177,8 +180,24 @@ if rows and view == "wall":
     st.html(voices.wall_html(rows[index], lang))
     st.caption(t("voices.wall.hint"))
 elif rows:
+    shown = rows
+    if len(rows) > CARDS_PER_PAGE:  # thousands of cards would make every rerun slow
+        pages = -(-len(rows) // CARDS_PER_PAGE)
+        number = st.number_input(
+            t("voices.cards.page", pages=n(pages)), 1, pages, 1, key="voices_page"
+        )
+        start = (int(number) - 1) * CARDS_PER_PAGE
+        shown = rows[start : start + CARDS_PER_PAGE]
+        st.caption(
+            t(
+                "voices.cards.showing",
+                first=n(start + 1),
+                last=n(start + len(shown)),
+                total=n(len(rows)),
+            )
+        )
     columns = st.columns(2)
-    for i, row in enumerate(rows):
+    for i, row in enumerate(shown):
         with columns[i % 2]:
             card(row)
 

@@ -648,3 +648,16 @@ def test_the_page_reads_its_lexicon_from_the_data_folder(data_copy, monkeypatch)
     )
     at = open_voices({"theme": "tea"})
     assert cards(at) == ["gae"]
+
+
+def test_thousands_of_testimonials_are_shown_a_page_of_cards_at_a_time(tmp_path, monkeypatch):
+    from dashboard.synth import write_dataset
+
+    write_dataset(tmp_path, towns=8, participants=300, seed=3, testimonials=60)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    at = app_test(role="staff").run()
+    at.switch_page("app_pages/voices.py").run()
+    assert not at.exception
+    assert "Showing 1–24 of 60 testimonials" in [c.value for c in at.caption]
+    at.number_input(key="voices_page").set_value(3).run()
+    assert "Showing 49–60 of 60 testimonials" in [c.value for c in at.caption]
