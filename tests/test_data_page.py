@@ -192,8 +192,10 @@ def open_in_browser(page, server, lang: str):
     # navigation is matched in both languages and the language is chosen again on the page
     signed_in = "|".join(re.escape(t("access.sign_out", x)) for x in ("en", "ja"))
     sidebar.get_by_text(re.compile(signed_in)).first.wait_for()
+    wait_for_app(page)  # a click on the navigation during the sign-in's rerun can be lost
     titles = "|".join(re.escape(page_title("data.py", x)) for x in ("en", "ja"))
     nav.filter(has_text=re.compile(rf"({titles})$")).first.click()
+    page.wait_for_url(re.compile(r"/data(\?|$)"))
     page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached")
     wait_for_app(page)
     heading = page.locator("h1").filter(has_text=t("data.title", lang))
