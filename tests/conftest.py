@@ -116,6 +116,18 @@ def server() -> Iterator[Server]:
     srv.stop()
 
 
+@pytest.fixture(scope="module")
+def staff_server(tmp_path_factory):
+    """The app on the bundled data with one staff user, who sees every count."""
+    from dashboard import auth
+
+    path = tmp_path_factory.mktemp("auth") / "auth.yaml"
+    auth.add_user(path, "staff", "staff-secret-1", "staff", name="Sosei staff")
+    srv = Server({"DASHBOARD_AUTH_FILE": str(path), "DASHBOARD_DATA_DIR": str(DATA)})
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture
 def start_server() -> Iterator[Callable[..., Server]]:
     """Start extra servers (other data, other settings); all stopped after the test."""

@@ -6,56 +6,15 @@ import re
 
 import pytest
 
-from dashboard import auth
-
-from .conftest import DATA, Server, screenshot, wait_for_app
-from .pages_list import page_title
+from .browser_pages import open_page
+from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
 TITLES = {"en": "Where participants came from", "ja": "参加者の出身国"}
 
 
-SIDEBAR = '[data-testid="stSidebar"]'
-
-
-@pytest.fixture(scope="module")
-def staff_server(tmp_path_factory):
-    """The app on the bundled data with one staff user, who sees every count."""
-    path = tmp_path_factory.mktemp("auth") / "auth.yaml"
-    auth.add_user(path, "staff", "staff-secret-1", "staff", name="Sosei staff")
-    srv = Server({"DASHBOARD_AUTH_FILE": str(path), "DASHBOARD_DATA_DIR": str(DATA)})
-    yield srv
-    srv.stop()
-
-
-def sign_in_as_staff(page) -> None:
-    side = page.locator(SIDEBAR)
-    if not side.get_by_role("textbox", name="Username").is_visible():
-        side.locator('[data-testid="stExpander"]', has_text="Sign in").locator("summary").click()
-    side.get_by_role("textbox", name="Username").fill("staff")
-    side.get_by_role("textbox", name="Password").fill("staff-secret-1")
-    side.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
-    side.get_by_text("Signed in as").wait_for()
-    wait_for_app(page)
-
-
 def open_nationalities(page, server, lang: str, query: str = "", staff: bool = True) -> None:
-    """Open the app (signed in as staff unless ``staff`` is False), go to the page by its
-    navigation link, then choose the language in the sidebar, as a visitor does."""
-    page.set_default_timeout(90_000)  # the first run of a page on a busy machine can be slow
-    page.goto(f"{server.url}/{query}")
-    wait_for_app(page)
-    if staff:
-        sign_in_as_staff(page)
-    page.locator(
-        '[data-testid="stSidebarNav"] a', has_text=page_title("nationalities.py", "en")
-    ).first.click()
-    page.wait_for_url(lambda url: url.split("?")[0].endswith("/nationalities"))
-    wait_for_app(page)
-    if lang != "en":
-        page.locator(SIDEBAR + " button", has_text="日本語").first.click()
-        wait_for_app(page)
-    page.locator("h1", has_text=TITLES[lang]).first.wait_for()
+    open_page(page, server, "nationalities.py", TITLES[lang], lang, query, staff)
 
 
 @pytest.mark.parametrize(
