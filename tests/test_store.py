@@ -179,8 +179,11 @@ def _rename_everywhere(folder: str, new_id: str, rounds: int) -> int:
             frame = tables[table].copy()
             frame["program_id"] = frame["program_id"].replace(current, target)
             frames[table] = frame
-        result = store.save_tables(folder, frames, actor=new_id)
+        # a generous wait: on a busy machine one save can hold the lock for many seconds
+        result = store.save_tables(folder, frames, actor=new_id, timeout=600)
         saved += result.ok
+        if not result.ok:
+            print(new_id, i, [p.line() for p in result.problems])
     return saved
 
 

@@ -33,6 +33,7 @@ def test_timeline_page_draws_the_gantt_and_lists_the_undated(
     assert gantt.locator("g.point").count() == 5  # the five dated programs
     page.get_by_text(undated).first.wait_for()
     cumulative = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    cumulative.locator("g.trace.scatter").nth(2).wait_for(state="attached")  # drawn by now
     assert cumulative.locator("g.trace.scatter").count() == 3
     assert page.locator('[data-testid="stException"]').count() == 0
     assert not re.search(
