@@ -52,7 +52,9 @@ def test_the_table_is_one_click_from_the_chart(page, staff_server):
     page.get_by_role("tab", name="Table").first.click()
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
-    assert page.get_by_role("button", name="Download CSV").count() == 5
+    downloads = page.get_by_role("button", name="Download CSV")
+    downloads.nth(4).wait_for(state="attached")  # the page has drawn all five charts' buttons
+    assert downloads.count() == 5
 
 
 def test_a_filtered_link_opens_the_filtered_page(page, staff_server):
