@@ -15,10 +15,12 @@ import pandas as pd
 import streamlit as st
 
 import auth_ui
-from dashboard import access, cache, metrics
+from dashboard import access, cache, charts, metrics
 from dashboard.access import Viewer
+from dashboard.breakdowns import csv_bytes
+from dashboard.charts import Chart
 from dashboard.data import Dataset
-from dashboard.i18n import LANGS, country_name, normalise_lang, translator
+from dashboard.i18n import LANGS, country_name, normalise_lang, town_names, translator
 from dashboard.metrics import UNKNOWN, Filters
 from dashboard.problems import Problem, errors
 
@@ -178,8 +180,7 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
 @lru_cache(maxsize=8)
 def _town_options(ds: Dataset, lang: str) -> tuple[dict[str, str], tuple[str, ...]]:
     """Town names in ``lang`` by id, and the ids in name order (once per dataset)."""
-    name_column = "name_ja" if lang == "ja" else "name_en"
-    names = dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
+    names = town_names(ds, lang)
     return names, tuple(sorted(names, key=names.get))
 
 
@@ -219,3 +220,41 @@ def start() -> Context:
 def context() -> Context:
     """The context ``start()`` made for this run (a page run on its own gets one made now)."""
     return st.session_state.get("_ctx") or start()
+
+
+# --- blocks pages share ------------------------------------------------------------------------
+
+
+def table_with_download(table: pd.DataFrame, file_name: str, key: str) -> None:
+    """A table and a button saving exactly that table as ``file_name``.csv (UTF-8 with a BOM,
+    so Excel opens Japanese correctly); the CSV is written only when the button is pressed."""
+    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+    download_csv(table, file_name, key)
+
+
+def download_csv(table: pd.DataFrame, file_name: str, key: str) -> None:
+    """The CSV download button of ``table_with_download``, on its own."""
+    st.download_button(
+        context().t("nationalities.download_csv"),
+        data=lambda: csv_bytes(table),
+        file_name=f"{file_name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def chart_block(chart: Chart, key: str, **chart_args):
+    """The chart, its table one tab away, and a CSV of exactly that table. ``chart_args`` go to
+    ``st.plotly_chart`` (``on_select=...``); returns what it returns."""
+    tr = context().t
+    chart_tab, table_tab = st.tabs([tr("nationalities.tab.chart"), tr("nationalities.tab.table")])
+    with chart_tab:
+        event = st.plotly_chart(
+            chart.figure, key=key, config=charts.export_config(chart.file_name), **chart_args
+        )
+    with table_tab:
+        st.dataframe(chart.table, hide_index=True, width="stretch", key=f"{key}_table")
+    download_csv(chart.table, chart.file_name, key)
+    return event

@@ -5,8 +5,8 @@ japanmap package and data/geo/ (see dashboard/maps.py).
 """
 
 import streamlit as st
-from streamlit_folium import st_folium
 
+import map_view
 from dashboard import access, maps
 from dashboard.i18n import country_name, format_date_range, format_number, town_name
 from shell import context
@@ -33,37 +33,20 @@ st.caption(t("maps.subtitle"))
 st.subheader(t("maps.towns.header"))
 st.caption(t("maps.towns.intro"))
 
-towns = maps.town_summary(ctx.data)
-prefectures = maps.prefecture_counts(ctx.data)
-# counts of 1 or 2 people become "<3" for a viewer who may not see those people one by one
-shown = access.mask_small_counts(towns, ["people", "reported", "unknown"], viewer)
-towns = towns.assign(
-    people_shown=shown["people"], reported_shown=shown["reported"], unknown_shown=shown["unknown"]
-)
-prefecture_masked = access.small_cells(prefectures, ["people"], viewer)["people"]
+base = app_base()
+partner = maps.partner_view(ctx.data, lang, viewer, base, f"{base}app/static")
+towns, prefectures = partner.towns, partner.prefectures
+prefecture_masked = partner.prefecture_masked
 
 if towns.empty:
     st.info(t("maps.towns.none"))
 else:
-    base = app_base()
     left, right = st.columns([3, 1])
     with left:
-        fmap = maps.partner_map(
-            towns,
-            prefectures,
-            lang,
-            link_base=base,
-            asset_base=f"{base}app/static",
-            prefecture_masked=prefecture_masked,
-        )
         # only a click on a marker comes back: panning and zooming do not rerun the page, and
         # the map's script is the same on every rerun, so it keeps its view
-        state = st_folium(
-            fmap,
-            key="maps_partner",
-            height=560,
-            use_container_width=True,
-            returned_objects=["last_object_clicked"],
+        state = map_view.show(
+            partner.map, "maps_partner", 560, returned_objects=["last_object_clicked"]
         )
         clicked = (state or {}).get("last_object_clicked")
         if clicked and clicked != st.session_state.get("maps_last_click"):
@@ -132,56 +115,35 @@ else:
 st.subheader(t("maps.origins.header"))
 st.caption(t("maps.origins.intro"))
 
-nat = maps.nationality_table(ctx.data)
-if nat.empty:
+found = maps.origins(ctx.data, ctx.full, lang, viewer)
+if found is None:
     st.info(t("maps.no_data"))
     st.stop()
-nat_masked = access.small_cells(nat, ["people"], viewer)["people"]
-known = nat[nat["nationality"] != ""]
-unknown_rows = nat[nat["nationality"] == ""]
-unknown = int(unknown_rows["people"].sum())
 
 left, right = st.columns([3, 2])
 with left:
-    title = t("maps.world.title", n=n(len(known))) if len(known) else t("maps.world.title_none")
-    world = maps.world_figure(nat, lang, title, masked=nat_masked)
-    st.plotly_chart(world, key="maps_world", config={"scrollZoom": False})
-    if unknown:
-        shown_unknown = access.mask_count(unknown, viewer)
-        st.caption(t("maps.world.unknown", n=n(shown_unknown)))
+    st.plotly_chart(found.world, key="maps_world", config={"scrollZoom": False})
+    if found.unknown:
+        st.caption(t("maps.world.unknown", n=n(found.unknown)))
     else:
         st.caption(t("maps.world.all_known"))
 
-    flows = maps.flow_table(ctx.data)
-    if flows.empty:
+    if found.flows is None:
         st.info(t("maps.flow.none"))
     else:
-        flow_masked = access.small_cells(flows, ["people"], viewer)["people"]
-        regions = ctx.full.regions
-        fig = maps.flow_figure(flows, regions, lang, t("maps.flow.title"), masked=flow_masked)
-        st.plotly_chart(fig, key="maps_flows", config={"scrollZoom": False})
+        st.plotly_chart(found.flows, key="maps_flows", config={"scrollZoom": False})
         st.caption(t("maps.flow.caption"))
-        if len(flows) > maps.MAX_FLOWS:
-            st.caption(t("maps.flow.top", shown=n(maps.MAX_FLOWS), total=n(len(flows))))
-        no_line = maps.unknown_in_flows(ctx.data)
-        if no_line:
-            st.caption(t("maps.flow.unknown", n=n(access.mask_count(no_line, viewer))))
+        if found.flow_count > maps.MAX_FLOWS:
+            st.caption(t("maps.flow.top", shown=n(maps.MAX_FLOWS), total=n(found.flow_count)))
+        if found.no_line:
+            st.caption(t("maps.flow.unknown", n=n(found.no_line)))
 
 with right:
-    bars = nat[~nat_masked.to_numpy()]
-    hidden = nat[nat_masked.to_numpy()]
-    if bars.empty:
+    if found.bars is None:
         st.info(t("maps.no_data"))
     else:
-        limit = 25
-        fig = maps.nationality_bars(
-            bars, lang, t("maps.bars.title"), axis=t("maps.bars.axis"), limit=limit
-        )
-        st.plotly_chart(fig, key="maps_bars", config={"displayModeBar": False})
-        rest = bars.iloc[limit:]
-        if len(rest):
-            names = ", ".join(country_name(c, lang) for c in rest["nationality"])
-            st.caption(t("maps.bars.more", n=n(len(rest)), names=names))
-    if len(hidden):
-        names = ", ".join(country_name(c, lang) for c in hidden["nationality"])
-        st.caption(t("maps.small_hidden", names=names))
+        st.plotly_chart(found.bars, key="maps_bars", config={"displayModeBar": False})
+        if found.more:
+            st.caption(t("maps.bars.more", n=n(len(found.more)), names=", ".join(found.more)))
+    if found.hidden:
+        st.caption(t("maps.small_hidden", names=", ".join(found.hidden)))

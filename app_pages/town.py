@@ -6,8 +6,9 @@ dataset, not from the sidebar's other filters, so the page always shows the whol
 
 import streamlit as st
 
+import map_view
 import present
-from dashboard import access, report
+from dashboard import access, maps, report
 from dashboard import town as towns
 from dashboard.i18n import country_name, format_number, town_name
 from shell import context
@@ -31,26 +32,45 @@ def choose_town(region_id: str) -> None:
     st.session_state["town"] = [region_id]
 
 
+PICKER_BUTTONS = 24  # more towns than this are chosen from a searchable list
+
+
 def town_picker() -> None:
     """Every town as a link-like button to its page (a page link with ``?town=`` would be
-    overridden by the sidebar's remembered towns, so the button sets the sidebar's value)."""
+    overridden by the sidebar's remembered towns, so the button sets the sidebar's value); a
+    searchable list instead when there are many towns."""
     st.title(t("town.pick.title"))
     st.write(t("town.pick.intro"))
-    for row in towns.town_links(ds, lang):
-        if allowed is not None and row["region_id"] not in allowed:
-            continue
-        label = (
-            t("town.pick.link", name=row["name"], other=row["other"], prefecture=row["prefecture"])
-            if row["prefecture"]
-            else t("town.pick.link_no_pref", name=row["name"], other=row["other"])
+    links = [
+        row for row in towns.town_links(ds, lang) if allowed is None or row["region_id"] in allowed
+    ]
+    labels = {
+        row["region_id"]: t(
+            "town.pick.link", name=row["name"], other=row["other"], prefecture=row["prefecture"]
         )
+        if row["prefecture"]
+        else t("town.pick.link_no_pref", name=row["name"], other=row["other"])
+        for row in links
+    }
+    if len(links) > PICKER_BUTTONS:
+        st.selectbox(
+            t("town.pick.search", n=n(len(links))),
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            placeholder=t("town.pick.placeholder"),
+            key="town_pick",
+            on_change=lambda: choose_town(st.session_state["town_pick"]),
+        )
+        return
+    for region_id, label in labels.items():
         st.button(
             label,
-            key=f"town_pick_{row['region_id']}",
+            key=f"town_pick_{region_id}",
             icon=":material/location_city:",
             type="tertiary",
             on_click=choose_town,
-            args=(row["region_id"],),
+            args=(region_id,),
         )
 
 
@@ -71,28 +91,9 @@ if ctx.filters.years or ctx.filters.nationalities or len(ctx.filters.towns) > 1:
 
 
 def small_map(column) -> None:
-    """The town on a small map of Japan (the maps module's builder when it is available)."""
+    """The town on a small map of Japan."""
     with column:
-        try:
-            from dashboard import maps  # noqa: PLC0415
-        except ImportError:
-            maps = None
-        builder = getattr(maps, "town_map", None) if maps else None
-        if builder is None:
-            fig = report.map_figure(region, lang)
-            if fig is None:
-                st.caption(t("town.map.missing"))
-                return
-            fig.update_layout(width=None, height=300)
-            st.plotly_chart(fig, key="town_map", config={"displayModeBar": False})
-        else:
-            fig = builder(ds, rid, lang)
-            if hasattr(fig, "to_plotly_json"):
-                st.plotly_chart(fig, key="town_map", config={"displayModeBar": False})
-            else:
-                from streamlit_folium import st_folium  # noqa: PLC0415
-
-                st_folium(fig, key="town_map", height=300, returned_objects=[])
+        map_view.show(maps.town_map(ds, rid, lang), "town_map", 300)
         st.caption(t("town.map.caption", town=name, prefecture=prefecture))
 
 

@@ -91,7 +91,13 @@ elif len(shown) == len(scope):
 else:
     st.caption(t("voices.count_filtered", shown=n(len(shown)), total=n(len(scope))))
 
-rows = shown.to_dict("records")
+total = len(shown)
+
+
+def records(first: int, count: int) -> list[dict]:
+    """Rows ``first`` to ``first + count`` of the testimonials shown, as dicts (only those:
+    turning all of 20,000 into dicts would slow every rerun)."""
+    return shown.iloc[first : first + count].to_dict("records")
 
 
 def pin_controls(row: dict) -> None:
@@ -153,8 +159,7 @@ def step(delta: int, total: int) -> None:
     ) % total
 
 
-if rows and view == "wall":
-    total = len(rows)
+if total and view == "wall":
     index = st.session_state.get("voices_wall_index", 0) % total
     back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
     back.button(
@@ -177,27 +182,20 @@ if rows and view == "wall":
         shortcut="Right",
         width="stretch",
     )
-    st.html(voices.wall_html(rows[index], lang))
+    st.html(voices.wall_html(records(index, 1)[0], lang))
     st.caption(t("voices.wall.hint"))
-elif rows:
-    shown = rows
-    if len(rows) > CARDS_PER_PAGE:  # thousands of cards would make every rerun slow
-        pages = -(-len(rows) // CARDS_PER_PAGE)
+elif total:
+    start = 0
+    if total > CARDS_PER_PAGE:  # thousands of cards would make every rerun slow
+        pages = -(-total // CARDS_PER_PAGE)
         number = st.number_input(
             t("voices.cards.page", pages=n(pages)), 1, pages, 1, key="voices_page"
         )
         start = (int(number) - 1) * CARDS_PER_PAGE
-        shown = rows[start : start + CARDS_PER_PAGE]
-        st.caption(
-            t(
-                "voices.cards.showing",
-                first=n(start + 1),
-                last=n(start + len(shown)),
-                total=n(len(rows)),
-            )
-        )
+        last = min(start + CARDS_PER_PAGE, total)
+        st.caption(t("voices.cards.showing", first=n(start + 1), last=n(last), total=n(total)))
     columns = st.columns(2)
-    for i, row in enumerate(shown):
+    for i, row in enumerate(records(start, CARDS_PER_PAGE)):
         with columns[i % 2]:
             card(row)
 

@@ -15,11 +15,13 @@ import math
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+import numpy as np
 import pandas as pd
 from babel import Locale
 
 from dashboard.data import Dataset
 from dashboard.i18n import country_name, format_number, normalise_lang, t
+from dashboard.memo import memo
 from dashboard.metrics import UNKNOWN, program_table, returning_participants
 
 # country_converter's continent names -> UN M49 codes, which CLDR (babel) names in every language
@@ -89,6 +91,7 @@ def _share(people: pd.Series, total: int) -> pd.Series:
     return (people * 100 / total).round(1) if total else people * 0.0
 
 
+@memo
 def nationality_table(ds: Dataset) -> pd.DataFrame:
     """People per nationality, most first, unknown last.
 
@@ -111,6 +114,7 @@ def _people_in_towns(ds: Dataset) -> pd.DataFrame:
     return pairs[["region_id", "participant_id", "nationality"]].drop_duplicates()
 
 
+@memo
 def town_nationality_table(ds: Dataset) -> pd.DataFrame:
     """People per town and nationality (someone in two programs in one town counts once there;
     someone in two towns counts in each).
@@ -133,6 +137,7 @@ def town_nationality_table(ds: Dataset) -> pd.DataFrame:
     return out.drop(columns="_unknown").reset_index(drop=True)
 
 
+@memo
 def town_summary(ds: Dataset) -> pd.DataFrame:
     """Per town with people: region_id, people, nationalities (distinct known), unknown
     (people of unknown nationality). Most nationalities first."""
@@ -151,6 +156,7 @@ def town_summary(ds: Dataset) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+@memo
 def world_region_table(ds: Dataset) -> pd.DataFrame:
     """People per world region, most first, unknown nationality last.
 
@@ -189,6 +195,7 @@ def shannon(counts: Iterable[int]) -> tuple[float, float | None]:
     return h, (h / math.log(len(sizes)) if len(sizes) > 1 else None)
 
 
+@memo
 def diversity_table(ds: Dataset) -> pd.DataFrame:
     """Per program: how many nationalities took part and how evenly they were spread.
 
@@ -201,9 +208,12 @@ def diversity_table(ds: Dataset) -> pd.DataFrame:
     people = ds.participations.merge(
         ds.participants[["participant_id", "nationality"]], on="participant_id"
     )
-    sizes = people.dropna(subset=["nationality"]).groupby("program_id")["nationality"]
-    counts = {pid: list(group.value_counts()) for pid, group in sizes}
-    measures = [shannon(counts.get(pid, [])) for pid in table["program_id"]]
+    sizes = people.dropna(subset=["nationality"]).groupby(["program_id", "nationality"]).size()
+    share = sizes / sizes.groupby(level=0).transform("sum")
+    h = (-(share * np.log(share))).groupby(level=0).sum() + 0.0  # + 0.0: no negative zero
+    groups = sizes.groupby(level=0).size()
+    j = (h / np.log(groups)).where(groups > 1)
+    ids = table["program_id"]
     out = table[
         [
             "program_id",
@@ -217,15 +227,15 @@ def diversity_table(ds: Dataset) -> pd.DataFrame:
             "unknown_nationality",
         ]
     ].copy()
-    out["shannon"] = [round(h, 3) for h, _ in measures]
-    out["evenness"] = pd.array(
-        [None if j is None else round(j, 3) for _, j in measures], dtype="Float64"
-    )
+    # the same measures as ``shannon``, for every program at once
+    out["shannon"] = ids.map(h).fillna(0.0).round(3).to_numpy()
+    out["evenness"] = pd.array(ids.map(j).round(3).to_numpy(), dtype="Float64")
     return out.sort_values(
         ["nationalities", "listed", "program_id"], ascending=[False, False, True]
     ).reset_index(drop=True)
 
 
+@memo
 def returning_table(ds: Dataset) -> pd.DataFrame:
     """People in more than one program, with the programs.
 
@@ -238,10 +248,10 @@ def returning_table(ds: Dataset) -> pd.DataFrame:
     consent = ds.participants.set_index("participant_id")["public_consent"]
     out["public_consent"] = out["participant_id"].map(consent).fillna(False).astype(bool)
     start = ds.programs.set_index("program_id")["start_date"]
-    out["program_ids"] = [
-        sorted(ids, key=lambda pid: (pd.isna(start.get(pid)), start.get(pid), pid))
-        for ids in out["program_ids"]
-    ]
+    pairs = out[["participant_id", "program_ids"]].explode("program_ids")
+    pairs = pairs.assign(start=pairs["program_ids"].map(start), row=pairs.index)
+    pairs = pairs.sort_values(["row", "start", "program_ids"], na_position="last")
+    out["program_ids"] = pairs.groupby("row", sort=False)["program_ids"].agg(list)
     return out[
         [
             "participant_id",

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.palette import NEUTRAL
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A figure, the table of exactly what it shows, and the name (no extension) its PNG and
+    CSV are saved under. Shared between reruns: read it, do not change it."""
+
+    figure: go.Figure
+    table: pd.DataFrame
+    file_name: str
+
 
 FONT = "Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, Arial, sans-serif"
 

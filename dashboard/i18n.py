@@ -17,6 +17,8 @@ from babel.dates import format_date as _babel_format_date
 from babel.dates import format_interval
 from babel.numbers import format_decimal
 
+from dashboard.memo import memo
+
 LANGS = ("en", "ja")
 DEFAULT_LANG = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -94,6 +96,13 @@ def town_name(region: dict | object, lang: str = DEFAULT_LANG) -> str:
     """A town's name in ``lang`` from a regions row (``name_ja`` in Japanese, else ``name_en``)."""
     get = region.get if isinstance(region, dict) else region.__getitem__
     return get("name_ja") if normalise_lang(lang) == "ja" else get("name_en")
+
+
+@memo(maxsize=16)
+def town_names(ds, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """``{region_id: name in lang}`` for every town of a ``Dataset``, in its order."""
+    name_column = "name_ja" if normalise_lang(lang) == "ja" else "name_en"
+    return dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
 
 
 def format_date(value: dt.date | None, lang: str = DEFAULT_LANG) -> str:

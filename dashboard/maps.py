@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 import folium
@@ -34,10 +35,12 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard import metrics
+from dashboard.access import Viewer, mask_count, mask_small_counts, small_cells
 from dashboard.charts import style
 from dashboard.data import Dataset
 from dashboard.geo import country_points, prefecture_geojson, world_geojson, world_ids
 from dashboard.i18n import country_name, format_date_range, format_number, t
+from dashboard.memo import memo
 from dashboard.palette import MEASURE_COLOUR, UNKNOWN_COLOUR
 
 __all__ = [
@@ -169,7 +172,7 @@ def _people_by_town(ds: Dataset) -> pd.DataFrame:
     ]
 
 
-@lru_cache(maxsize=32)
+@memo
 def town_summary(ds: Dataset) -> pd.DataFrame:
     """One row per town of ``ds.regions``: region_id, name_en, name_ja, prefecture_code, lat,
     lon, programs, people (distinct people listed), reported (the organisation's head count
@@ -203,7 +206,7 @@ def town_summary(ds: Dataset) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@lru_cache(maxsize=32)
+@memo
 def prefecture_counts(ds: Dataset) -> pd.DataFrame:
     """All 47 prefectures: code, name_en, name_ja, towns, programs, people (distinct people who
     took part in a program in a town of that prefecture; 0 where no program was held)."""
@@ -224,7 +227,7 @@ def prefecture_counts(ds: Dataset) -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=32)
+@memo
 def nationality_table(ds: Dataset) -> pd.DataFrame:
     """People per nationality (``metrics.nationality_counts``; "" = unknown, kept) with lat/lon
     of the country's point (NaN for unknown), most first."""
@@ -236,7 +239,7 @@ def nationality_table(ds: Dataset) -> pd.DataFrame:
     return table
 
 
-@lru_cache(maxsize=32)
+@memo
 def flow_table(ds: Dataset) -> pd.DataFrame:
     """Home country to town: nationality, region_id, people (distinct people of that nationality
     who took part in a program in that town). People of unknown nationality have no home to
@@ -250,6 +253,7 @@ def flow_table(ds: Dataset) -> pd.DataFrame:
     return out.sort_values(["people", "nationality", "region_id"], ascending=[False, True, True])
 
 
+@memo
 def unknown_in_flows(ds: Dataset) -> int:
     """Distinct people in programs whose nationality is unknown (no line drawn for them)."""
     people = _people_by_town(ds)
@@ -522,6 +526,7 @@ def _with_shown(towns: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@memo(maxsize=16)
 def town_map(
     ds: Dataset,
     region_id: str,
@@ -834,3 +839,117 @@ def nationality_bars(
 def _tick(values: pd.Series) -> int | None:
     top = int(values.max()) if len(values) else 0
     return 1 if top <= 10 else None
+
+
+# --- what the maps page shows -----------------------------------------------------------------
+# Built once per dataset, language and viewer (and, for the folium map, the app's URL paths): a
+# rerun that changes none of them builds nothing.
+
+
+@dataclass(frozen=True, eq=False)
+class PartnerView:
+    """The partner-towns map with the tables beside it: ``towns`` (``town_summary`` plus
+    ``people_shown``, ``reported_shown``, ``unknown_shown``: counts as the viewer may see them),
+    ``prefectures`` (``prefecture_counts``) and ``prefecture_masked`` (True where a prefecture's
+    count is hidden from the viewer). Shared between reruns: read it, do not change it."""
+
+    map: folium.Map | None
+    towns: pd.DataFrame
+    prefectures: pd.DataFrame
+    prefecture_masked: pd.Series
+
+
+@memo(maxsize=8)
+def partner_view(
+    ds: Dataset, lang: str, viewer: Viewer, link_base: str = "/", asset_base: str = STATIC_URL
+) -> PartnerView:
+    """``partner_map`` of ``ds`` for ``viewer``: counts of 1 or 2 people become "<3" where the
+    viewer may not see those people one by one (``map`` is None when there are no towns)."""
+    towns = town_summary(ds)
+    prefectures = prefecture_counts(ds)
+    shown = mask_small_counts(towns, ["people", "reported", "unknown"], viewer)
+    towns = towns.assign(
+        people_shown=shown["people"],
+        reported_shown=shown["reported"],
+        unknown_shown=shown["unknown"],
+    )
+    masked = small_cells(prefectures, ["people"], viewer)["people"]
+    fmap = None
+    if not towns.empty:
+        fmap = partner_map(
+            towns,
+            prefectures,
+            lang,
+            link_base=link_base,
+            asset_base=asset_base,
+            prefecture_masked=masked,
+        )
+    return PartnerView(fmap, towns, prefectures, masked)
+
+
+@dataclass(frozen=True, eq=False)
+class Origins:
+    """Where participants come from, as the maps page shows it.
+
+    ``world``: the world map; ``unknown``: people of unknown nationality (a count, or "<3");
+    ``flows``: the flow map (None when no one of known nationality took part in a program);
+    ``flow_count``: home-country-to-town pairs; ``no_line``: people in programs whose
+    nationality is unknown (count or "<3"); ``bars``: the ranked bars (None when every country
+    is hidden); ``more``: countries beyond the bars' limit; ``hidden``: countries hidden from
+    the viewer (1 or 2 people). Country lists are names in the page's language.
+    """
+
+    world: go.Figure
+    unknown: int | str
+    flows: go.Figure | None
+    flow_count: int
+    no_line: int | str
+    bars: go.Figure | None
+    more: list[str]
+    hidden: list[str]
+
+
+BARS_LIMIT = 25  # bars beside the maps; the rest are named under them
+
+
+@memo(maxsize=8)
+def origins(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Origins | None:
+    """The world map, flows and ranked bars of ``ds`` for ``viewer`` (None when no one is
+    listed)."""
+    nat = nationality_table(ds)
+    if nat.empty:
+        return None
+    masked = small_cells(nat, ["people"], viewer)["people"]
+    known = nat[nat["nationality"] != ""]
+    count = format_number(len(known), lang)
+    title = t("maps.world.title", lang, n=count) if len(known) else t("maps.world.title_none", lang)
+    world = world_figure(nat, lang, title, masked=masked)
+    unknown = mask_count(int(nat.loc[nat["nationality"] == "", "people"].sum()), viewer)
+
+    flows = flow_table(ds)
+    flow_fig = None
+    if not flows.empty:
+        flow_masked = small_cells(flows, ["people"], viewer)["people"]
+        flow_fig = flow_figure(
+            flows, full.regions, lang, t("maps.flow.title", lang), masked=flow_masked
+        )
+    no_line = mask_count(unknown_in_flows(ds), viewer)
+
+    bars = nat[~masked.to_numpy()]
+    bars_fig = None
+    if not bars.empty:
+        bars_fig = nationality_bars(
+            bars, lang, t("maps.bars.title", lang), axis=t("maps.bars.axis", lang),
+            limit=BARS_LIMIT,
+        )  # fmt: skip
+    names = lambda codes: [country_name(c, lang) for c in codes]  # noqa: E731
+    return Origins(
+        world=world,
+        unknown=unknown,
+        flows=flow_fig,
+        flow_count=len(flows),
+        no_line=no_line,
+        bars=bars_fig,
+        more=names(bars["nationality"].iloc[BARS_LIMIT:]),
+        hidden=names(nat.loc[masked.to_numpy(), "nationality"]),
+    )

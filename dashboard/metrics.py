@@ -7,9 +7,6 @@ dates are known.
 
 from __future__ import annotations
 
-import copy
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,25 +14,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data import Dataset, isin
+from dashboard.memo import memo
 
 UNKNOWN = ""  # the nationality code of a participant whose nationality the source does not give
-
-
-def per_dataset(func: Callable) -> Callable:
-    """Compute ``func(ds)`` once per dataset object (a ``Dataset`` hashes by identity).
-
-    Callers get a copy, so changing a returned table never changes the next answer.
-    """
-    cached = lru_cache(maxsize=32)(func)
-
-    @functools.wraps(func)
-    def wrapper(ds: Dataset):
-        value = cached(ds)
-        return value.copy() if isinstance(value, pd.DataFrame) else copy.copy(value)
-
-    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
-    return wrapper
 
 
 @dataclass(frozen=True)
@@ -133,7 +114,7 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
     )
 
 
-@per_dataset
+@memo
 def program_table(ds: Dataset) -> pd.DataFrame:
     """One row per program: its town, dates, days, participants listed and reported, countries.
 
@@ -173,7 +154,7 @@ def person_days(ds: Dataset) -> int:
     return int(program_table(ds)["person_days"].sum(skipna=True))
 
 
-@per_dataset
+@memo
 def returning_participants(ds: Dataset) -> pd.DataFrame:
     """People in more than one program: participant_id, display_name, nationality, programs (count),
     program_ids (sorted list)."""
@@ -210,7 +191,7 @@ def _returned(counts: pd.Series, participants: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-@per_dataset
+@memo
 def headline(ds: Dataset) -> dict[str, int]:
     """The numbers at the top of the overview, each computed from the rows.
 
@@ -239,7 +220,7 @@ def headline(ds: Dataset) -> dict[str, int]:
     }
 
 
-@per_dataset
+@memo
 def participants_by_town(ds: Dataset) -> pd.DataFrame:
     """Per town: region_id, name_en, name_ja, listed (distinct people), reported (as in
     ``headline``), programs. Sorted by listed, descending; towns with no people included."""
@@ -256,7 +237,7 @@ def participants_by_town(ds: Dataset) -> pd.DataFrame:
     return out.sort_values(["listed", "region_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-@per_dataset
+@memo
 def nationality_counts(ds: Dataset) -> pd.DataFrame:
     """People per nationality: nationality (alpha-2, "" for unknown), people. Most first."""
     codes = ds.participants["nationality"].fillna(UNKNOWN)

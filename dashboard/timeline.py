@@ -14,17 +14,32 @@ ran in each, so person-days add up over periods while program counts may not.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 
 import pandas as pd
 
-from dashboard.access import withheld
-from dashboard.breakdowns import person_label
+from dashboard import charts
+from dashboard.access import SMALL_COUNT_THRESHOLD, Viewer, is_small, mask_small_counts, withheld
+from dashboard.breakdowns import display_table, person_label
+from dashboard.charts import Chart
 from dashboard.data import Dataset
-from dashboard.i18n import country_name, format_date_range, format_number, t, town_name
+from dashboard.i18n import (
+    catalogs,
+    country_name,
+    format_date,
+    format_date_range,
+    format_number,
+    t,
+    town_name,
+    town_names,
+)
+from dashboard.memo import memo
 from dashboard.metrics import program_table
+from dashboard.palette import KIND_COLOURS
 
+SMALL = f"<{SMALL_COUNT_THRESHOLD}"  # how a count of 1 or 2 people shows where it is hidden
 SEASONS = ("spring", "summer", "autumn", "winter")
 ONE_DAY = pd.Timedelta(days=1)
 
@@ -38,7 +53,8 @@ def _people(ds: Dataset) -> pd.DataFrame:
 
 def _with_countries(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
     people = _people(ds).dropna(subset=["nationality"])
-    codes = people.groupby("program_id")["nationality"].agg(lambda s: sorted(set(s)))
+    pairs = people[["program_id", "nationality"]].drop_duplicates()
+    codes = pairs.sort_values("nationality").groupby("program_id")["nationality"].agg(list)
     table = table.copy()
     table["countries"] = [codes.get(pid, []) for pid in table["program_id"]]
     return table
@@ -60,6 +76,7 @@ GANTT_COLUMNS = [
 ]
 
 
+@memo
 def gantt_table(ds: Dataset) -> pd.DataFrame:
     """Programs with known dates, in date order.
 
@@ -75,6 +92,7 @@ def gantt_table(ds: Dataset) -> pd.DataFrame:
     return _with_countries(ds, dated)
 
 
+@memo
 def undated_programs(ds: Dataset) -> pd.DataFrame:
     """Programs whose start or end date the source does not give (never placed in time).
 
@@ -88,6 +106,7 @@ def undated_programs(ds: Dataset) -> pd.DataFrame:
     return _with_countries(ds, undated.reset_index(drop=True))
 
 
+@memo
 def cumulative_table(ds: Dataset) -> pd.DataFrame:
     """Running totals as dated programs start, in date order.
 
@@ -96,25 +115,21 @@ def cumulative_table(ds: Dataset) -> pd.DataFrame:
     People in undated programs only are in none of these.
     """
     dated = gantt_table(ds)
+    order = pd.Series(range(len(dated)), index=dated["program_id"])
     people = _people(ds)
-    rows, seen, nations, days = [], set(), set(), 0
-    for program in dated.itertuples():
-        here = people[people["program_id"] == program.program_id]
-        seen |= set(here["participant_id"])
-        nations |= set(here["nationality"].dropna())
-        days += int(program.person_days)
-        rows.append(
-            {
-                "date": program.start_date,
-                "program_id": program.program_id,
-                "region_id": program.region_id,
-                "participants": len(seen),
-                "nationalities": len(nations),
-                "person_days": days,
-            }
-        )
-    columns = ["date", "program_id", "region_id", "participants", "nationalities", "person_days"]
-    return pd.DataFrame(rows, columns=columns)
+    people = people.assign(order=people["program_id"].map(order)).dropna(subset=["order"])
+
+    def running(first_seen: pd.Series) -> list[int]:
+        # each person (or nationality) counts from the first program they are in
+        new = first_seen.value_counts().reindex(range(len(dated)), fill_value=0)
+        return new.cumsum().astype(int).tolist()
+
+    out = dated[["start_date", "program_id", "region_id"]].rename(columns={"start_date": "date"})
+    out["participants"] = running(people.groupby("participant_id")["order"].min())
+    known = people.dropna(subset=["nationality"])
+    out["nationalities"] = running(known.groupby("nationality")["order"].min())
+    out["person_days"] = dated["person_days"].astype(int).cumsum().tolist()
+    return out.reset_index(drop=True)
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -151,6 +166,7 @@ def _periods(first: pd.Timestamp, last: pd.Timestamp, by: str):
         year, season = (year + index // 4, SEASONS[index % 4])
 
 
+@memo
 def period_table(ds: Dataset, by: str = "year") -> pd.DataFrame:
     """Per year (``by="year"``) or season (``by="season"``), from the first dated program to the
     last, empty periods included.
@@ -212,6 +228,7 @@ def period_label(period: int | str, lang: str) -> str:
 # --- one program -----------------------------------------------------------------------------
 
 
+@memo(maxsize=64)
 def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
     """What the detail panel shows for one program, or None when it is not in ``ds``.
 
@@ -290,17 +307,6 @@ def _testimonials_for(texts: pd.DataFrame, program_id: str) -> pd.DataFrame:
     return texts[tied]
 
 
-def program_label(row: Mapping, lang: str) -> str:
-    """ "Tono · Sep 6 – 9, 2017" (the town and dates), for pickers and chart axes."""
-    start, end = row.get("start_date"), row.get("end_date")
-    dates = format_date_range(
-        None if start is None or pd.isna(start) else start.date(),
-        None if end is None or pd.isna(end) else end.date(),
-        lang,
-    )
-    return f"{row['town']} · {dates}"
-
-
 # --- titles that state the finding ---------------------------------------------------------
 
 
@@ -339,3 +345,205 @@ def cumulative_title(cumulative: pd.DataFrame, lang: str) -> str:
         key = "timeline.cumulative.title_one_country"
         return t(key, lang, people=values["people"], person_days=values["person_days"])
     return t("timeline.cumulative.title", lang, **values)
+
+
+# --- what the timeline page shows ----------------------------------------------------------
+# Each builder takes the filtered dataset, the whole (access-scoped) one for town names, the
+# language and the viewer, and is remembered for them: a rerun that changes none of these
+# builds nothing.
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """A program kind ("team", "residency") in ``lang``; an unknown kind as it is."""
+    key = f"timeline.kind.{kind}"
+    return t(key, lang) if key in catalogs()["en"] else kind
+
+
+def _dates(start, end, lang: str) -> str:
+    return format_date_range(
+        None if start is None or pd.isna(start) else start.date(),
+        None if end is None or pd.isna(end) else end.date(),
+        lang,
+    )
+
+
+def _countries_text(codes: list[str], unknown: int, lang: str) -> str:
+    names = [country_name(c, lang) for c in codes]
+    if unknown:
+        names.append(t("timeline.unknown_people", lang, n=format_number(unknown, lang)))
+    return ", ".join(names) or "–"
+
+
+@memo(maxsize=16)
+def program_names(ds: Dataset, full: Dataset, lang: str) -> dict[str, str]:
+    """``{program_id: "Tono · Sep 6 – 9, 2017"}`` (the town and dates, "date unknown" where
+    the source gives none) for every program: dated ones in date order, then undated ones."""
+    towns = town_names(full, lang)
+    order = [*gantt_table(ds)["program_id"], *undated_programs(ds)["program_id"]]
+    rows = (
+        program_table(ds)
+        .set_index("program_id")
+        .loc[order, ["region_id", "start_date", "end_date"]]
+        .reset_index()
+    )
+    return {
+        pid: f"{towns.get(rid, rid)} · {_dates(start, end, lang)}"
+        for pid, rid, start, end in rows.itertuples(index=False)
+    }
+
+
+@memo(maxsize=16)
+def gantt_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Chart | None:
+    """The Gantt of dated programs with its table (None when no program has dates).
+
+    A program of 1 or 2 people the viewer may not see keeps its bar, without its head count,
+    countries or person-days.
+    """
+    gantt = gantt_table(ds)
+    if gantt.empty:
+        return None
+    n = functools.partial(format_number, lang=lang)
+    towns = town_names(full, lang)
+    view = gantt.assign(
+        town=gantt["region_id"].map(towns).fillna(gantt["region_id"]),
+        kind_label=[kind_label(k, lang) for k in gantt["kind"]],
+        dates=[
+            _dates(s, e, lang) for s, e in zip(gantt["start_date"], gantt["end_date"], strict=True)
+        ],
+        countries_text=[
+            _countries_text(c, u, lang)
+            for c, u in zip(gantt["countries"], gantt["unknown_nationality"], strict=True)
+        ],
+        bar_text=[
+            t(
+                "timeline.gantt.bar_text_one" if p == 1 else "timeline.gantt.bar_text",
+                lang,
+                people=n(p),
+                days=n(d),
+            )
+            for p, d in zip(gantt["listed"], gantt["days"], strict=True)
+        ],
+    )
+    small = is_small(gantt, ["listed"], viewer).to_numpy()
+    if small.any():
+        view = view.astype({"listed": object, "person_days": object})
+        view.loc[small, "listed"] = SMALL
+        view.loc[small, "countries_text"] = "–"
+        view.loc[small, "person_days"] = "–"
+        view.loc[small, "bar_text"] = [
+            t("timeline.gantt.bar_text_days", lang, days=n(d)) for d in view.loc[small, "days"]
+        ]
+    fig = charts.program_gantt(
+        view,
+        title=gantt_title(gantt, towns, lang),
+        labels={
+            "town": t("timeline.col.town", lang),
+            "days": t("timeline.col.days", lang),
+            "participants": t("timeline.col.participants", lang),
+            "nationalities": t("timeline.col.nationalities", lang),
+        },
+        colours={kind_label(k, lang): c for k, c in KIND_COLOURS.items()},
+        date_format=t("timeline.axis_date", lang),
+    )
+    columns = {
+        "town": "timeline.col.town",
+        "title": "timeline.col.program",
+        "kind_label": "timeline.col.kind",
+        "dates": "timeline.col.dates",
+        "days": "timeline.col.days",
+        "listed": "timeline.col.participants",
+        "countries_text": "timeline.col.nationalities",
+        "person_days": "timeline.col.person_days",
+    }
+    table = display_table(view, {k: t(v, lang) for k, v in columns.items()})
+    return Chart(fig, table, f"program-timeline-{lang}")
+
+
+@memo(maxsize=16)
+def undated_cards(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> list[tuple[str, str]]:
+    """``(heading, caption)`` per program of unknown dates: "Ishinomaki · Team", "3 people from
+    …" (``"<3"`` and no countries where the viewer may not see so few)."""
+    towns = town_names(full, lang)
+    undated = undated_programs(ds)
+    small = is_small(undated, ["listed"], viewer).to_numpy()
+    cards = []
+    for row, hide in zip(undated.to_dict("records"), small, strict=True):
+        town = towns.get(row["region_id"], row["region_id"])
+        heading = f"{town} · {kind_label(row['kind'], lang)}"
+        caption = t(
+            "timeline.undated.people",
+            lang,
+            n=SMALL if hide else format_number(row["listed"], lang),
+            countries="–"
+            if hide
+            else _countries_text(row["countries"], row["unknown_nationality"], lang),
+        )
+        cards.append((heading, caption))
+    return cards
+
+
+@memo(maxsize=16)
+def cumulative_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Chart | None:
+    """Running totals as a chart with its table; steps of 1 or 2 people the viewer may not see
+    are left out (None when nothing is left)."""
+    running = cumulative_table(ds)
+    small = is_small(running.drop(columns="region_id"), ["participants"], viewer).to_numpy()
+    running = running[~small].reset_index(drop=True)
+    if running.empty:
+        return None
+    names = program_names(ds, full, lang)
+    view = running.assign(
+        program=running["program_id"].map(names),
+        date_text=[format_date(d.date(), lang) for d in running["date"]],
+    )
+    fig = charts.cumulative_lines(
+        view,
+        title=cumulative_title(running, lang),
+        labels={
+            "participants": t("timeline.col.participants_so_far", lang),
+            "nationalities": t("timeline.col.nationalities_so_far", lang),
+            "person_days": t("timeline.col.person_days_so_far", lang),
+        },
+        date_format=t("timeline.axis_date", lang),
+    )
+    columns = {
+        "date_text": "timeline.col.date",
+        "program": "timeline.col.program",
+        "participants": "timeline.col.participants_so_far",
+        "nationalities": "timeline.col.nationalities_so_far",
+        "person_days": "timeline.col.person_days_so_far",
+    }
+    table = display_table(view, {k: t(v, lang) for k, v in columns.items()})
+    return Chart(fig, table, f"cumulative-participants-{lang}")
+
+
+@memo(maxsize=16)
+def period_summary(ds: Dataset, by: str, lang: str, viewer: Viewer) -> pd.DataFrame:
+    """``period_table`` as the page shows it: labelled and dated in ``lang``, with counts of
+    1 or 2 people the viewer may not see masked (empty when no program has dates)."""
+    periods = period_table(ds, by)
+    if periods.empty:
+        return periods
+    small = is_small(periods, ["participants"], viewer).to_numpy()
+    periods = mask_small_counts(periods, ["participants", "unknown_nationality"], viewer)
+    if small.any():
+        periods = periods.astype({"nationalities": object, "person_days": object})
+        periods.loc[small, "nationalities"] = SMALL
+        periods.loc[small, "person_days"] = "–"
+    view = periods.assign(
+        label=[period_label(p, lang) for p in periods["period"]],
+        span=[
+            format_date_range(s.date(), e.date(), lang)
+            for s, e in zip(periods["start"], periods["end"], strict=True)
+        ],
+    )
+    columns = {
+        "label": "timeline.col.period",
+        "span": "timeline.col.dates",
+        "programs": "timeline.col.programs",
+        "participants": "timeline.col.participants",
+        "nationalities": "timeline.col.nationalities_count",
+        "unknown_nationality": "timeline.col.unknown",
+        "person_days": "timeline.col.person_days",
+    }
+    return display_table(view, {k: t(v, lang) for k, v in columns.items()})

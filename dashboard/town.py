@@ -10,33 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data import Dataset
 from dashboard.i18n import country_name, language_name, town_name
+from dashboard.memo import memo
 from dashboard.metrics import UNKNOWN, program_table
 
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 RELATED_SPLIT = re.compile(r"[;,\s]+")
 # The figures compared with the network, in the order they are shown.
 COMPARED = ("people", "countries", "person_days", "returning", "outcomes", "testimonials")
-
-
-def _memo(fn):
-    """Remember ``fn(ds, region_id)`` (a ``Dataset`` hashes by identity and never changes);
-    frames and dicts are handed out as copies, so a caller cannot change the remembered one."""
-    cached = lru_cache(maxsize=64)(fn)
-
-    @wraps(fn)
-    def wrapper(ds: Dataset, region_id: str):
-        out = cached(ds, region_id)
-        return out.copy() if isinstance(out, pd.DataFrame | dict) else out
-
-    wrapper.cache_clear = cached.cache_clear
-    return wrapper
 
 
 # --- which town ------------------------------------------------------------------------------
@@ -84,7 +70,7 @@ def prefecture_name(region: dict, lang: str) -> str:
 # --- the town's tables -----------------------------------------------------------------------
 
 
-@_memo
+@memo(maxsize=64)
 def programs(ds: Dataset, region_id: str) -> pd.DataFrame:
     """The town's programs (``metrics.program_table`` columns), oldest first, undated last."""
     table = program_table(ds)
@@ -105,7 +91,7 @@ def _people(ds: Dataset, region_id: str) -> pd.DataFrame:
     )
 
 
-@_memo
+@memo(maxsize=64)
 def countries(ds: Dataset, region_id: str) -> pd.DataFrame:
     """People of the town per nationality: nationality (alpha-2, ``""`` unknown), people.
 
@@ -119,7 +105,7 @@ def countries(ds: Dataset, region_id: str) -> pd.DataFrame:
     return out.drop(columns="unknown").reset_index(drop=True)
 
 
-@_memo
+@memo(maxsize=64)
 def returning(ds: Dataset, region_id: str) -> pd.DataFrame:
     """People of the town who took part in another program too, or came to it twice:
     participant_id, display_name (empty unless the person consented to be named), nationality,
@@ -175,7 +161,7 @@ class Relationship:
     returning_ids: tuple[str, ...] = field(default=())
 
 
-@_memo
+@memo(maxsize=64)
 def relationship(ds: Dataset, region_id: str) -> Relationship:
     """The town's relationship population (see ``Relationship``)."""
     table = programs(ds, region_id)
@@ -205,7 +191,7 @@ def relationship(ds: Dataset, region_id: str) -> Relationship:
     )
 
 
-@_memo
+@memo(maxsize=64)
 def outcomes(ds: Dataset, region_id: str) -> pd.DataFrame:
     """What was made for the town: outcome_id, program_id, kind, language, quantity,
     description, source; in the file's order."""
@@ -256,7 +242,7 @@ def _highlight_of(row: dict) -> tuple[str, bool]:
     return first_sentence(row["text"]), False
 
 
-@_memo
+@memo(maxsize=64)
 def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
     """Testimonials tied to the town's programs (by program_id or related_program_ids).
 
@@ -323,7 +309,7 @@ def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
 # --- the town beside the network -------------------------------------------------------------
 
 
-@_memo
+@memo(maxsize=64)
 def figures(ds: Dataset, region_id: str) -> dict[str, int]:
     """The figures compared with the network (``COMPARED``) for one town."""
     rel = relationship(ds, region_id)
@@ -337,7 +323,7 @@ def figures(ds: Dataset, region_id: str) -> dict[str, int]:
     }
 
 
-@_memo
+@memo(maxsize=64)
 def network_comparison(ds: Dataset, region_id: str) -> pd.DataFrame:
     """The town's figures next to the average over all towns of the dataset: measure, town,
     average (rounded to one decimal), towns (how many towns the average is over)."""

@@ -227,6 +227,23 @@ def test_an_unknown_or_missing_town_lists_every_town_as_a_link(query):
     assert metrics_of(at)[t("town.metric.person_days", lang)] == "4"
 
 
+def test_many_towns_are_chosen_from_a_searchable_list(tmp_path, monkeypatch):
+    from dashboard.synth import write_dataset
+
+    write_dataset(tmp_path, towns=30, participants=120, seed=4)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    at = open_town({"lang": "ja"})
+    assert not [b for b in at.button if b.key.startswith("town_pick_")]
+    picker = at.selectbox(key="town_pick")
+    assert len(picker.options) == 30
+    assert picker.label == t("town.pick.search", "ja", n="30")
+    regions = pd.read_csv(tmp_path / "regions.csv", dtype=str)
+    region_id = regions["region_id"].iloc[7]
+    picker.set_value(region_id).run()
+    assert at.query_params["town"] in (region_id, [region_id])
+    assert at.title[0].value.startswith(regions["name_ja"].iloc[7])
+
+
 def test_a_town_with_no_programs_yet_shows_a_friendly_empty_state(data_copy, monkeypatch):
     regions = pd.read_csv(data_copy / "regions.csv", dtype=str)
     new = {
