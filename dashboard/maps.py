@@ -538,7 +538,7 @@ def town_map(
     """A small map of Japan for one town's page: its prefecture filled, the town as a marker.
 
     Works offline like ``partner_map`` (show it with
-    ``st_folium(m, key="town_map", height=300, returned_objects=[])``). The view is Japan around
+    ``map_view.show(m, "town_map", 300)``). The view is Japan around
     the town. Raises ``KeyError`` for a region_id not in ``ds.regions``.
     """
     regions = ds.regions.set_index("region_id")

@@ -99,4 +99,7 @@ def test_switching_language_keeps_the_chosen_town_and_renames_it(page, server):
     wait_for_app(page)
     assert "town=tono" in page.url
     assert "遠野市" in page.locator('[data-testid="stSidebar"]').inner_text().split("市町", 1)[1]
+    # the page's rerun in Japanese may end after the sidebar's: wait for its last metric
+    page.locator('[data-testid="stMetricLabel"]', has_text="参加者（名簿）").wait_for()
+    wait_for_app(page)
     assert metric_values(page)["参加者（名簿）"] == "11"
