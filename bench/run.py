@@ -165,7 +165,7 @@ CHART_UPDATED_JS = """() => {
 }"""
 # A page has opened when its script has run (the app's script state went to running and back),
 # the old page's heading is gone, nothing is stale or running, every
-# plotly chart has drawn and every folium map has its Leaflet container.
+# plotly chart has drawn and every folium map has drawn its markers.
 ARM_JS = """() => {
   window.__benchRan = false;
   const app = document.querySelector('[data-testid="stApp"]');
@@ -189,7 +189,7 @@ PAGE_DONE_JS = """(old) => {
   for (const frame of main.querySelectorAll('iframe')) {
     let doc = null;
     try { doc = frame.contentDocument; } catch (e) { doc = null; }
-    if (doc && frame.title.includes('folium') && !doc.querySelector('.leaflet-container')) {
+    if (doc && frame.title.includes('folium') && !doc.querySelector('.leaflet-marker-icon')) {
       return false;
     }
   }
@@ -434,16 +434,32 @@ def markdown(results: dict[str, dict], repeat: int) -> str:
                     + at_l(n, ratio, TARGETS["browser_ratio"])
                 )
             row(label, cells, "≤ 1.3× floor")
-        row("browser: maps page opened by its link → partner map drawn", [
-            _s(results[n].get("browser", {}).get("map_open"))
-            + at_l(n, results[n].get("browser", {}).get("map_open"), TARGETS["map_open"])
-            for n in sizes], "≤ 2 s")  # fmt: skip
+        cells = []
+        for n in sizes:
+            b = results[n].get("browser", {})
+            cells.append(
+                _s(b.get("map_open"))
+                + at_l(n, b.get("map_open"), TARGETS["map_open"])
+                + (f" (floor's first chart in a new tab: {_s(b['floor_first_chart'])})"
+                   if "floor_first_chart" in b and "map_open" in b else "")
+            )  # fmt: skip
+        row("browser: maps page opened by its link in a new tab → partner map drawn", cells,
+            "≤ 2 s")  # fmt: skip
         for name in names[1:]:
             cells = []
             for n in sizes:
                 value = results[n].get("browser", {}).get("page_open", {}).get(name)
                 cells.append(_s(value))
-            row(f"browser: open page {name.removesuffix('.py')} from the navigation", cells)
+            label = f"browser: open page {name.removesuffix('.py')} from the navigation"
+            if "map" in name:
+                label += " → partner map drawn"
+                opened = [results[n].get("browser", {}).get("page_open", {}).get(name)
+                          for n in sizes]  # fmt: skip
+                cells = [
+                    cell + at_l(n, value, TARGETS["map_open"])
+                    for cell, n, value in zip(cells, sizes, opened, strict=True)
+                ]
+            row(label, cells, "≤ 2 s" if "map" in name else "")
         for n in sizes:
             for error in results[n].get("browser", {}).get("errors", []):
                 row(f"browser error at {n}", [error if m == n else "" for m in sizes])

@@ -51,6 +51,7 @@ def fake_result(pages: list[str]) -> dict:
             "floor_filter": 0.4,
             "filter_ratio": 1.5,
             "page_open": {"maps.py": 2.5},
+            "map_open": 1.5,
             "errors": [],
         },  # fmt: skip
     }
@@ -63,5 +64,7 @@ def test_the_table_marks_targets_met_and_missed_at_l():
     assert "700 MB ✓" in lines["peak memory (ru_maxrss, load + a page, largest)"]
     assert "1.20× ✓" in lines["browser: first chart"]
     assert "1.50× ✗" in lines["browser: filter change → updated chart"]
-    assert "2.50 s ✗" in lines["browser: open page maps from the navigation"]
+    assert "2.50 s ✗" in lines["browser: open page maps from the navigation → partner map drawn"]
+    new_tab = lines["browser: maps page opened by its link in a new tab → partner map drawn"]
+    assert "1.50 s ✓" in new_tab and "2.50 s" in new_tab  # beside the floor's first chart
     assert "300 ms / 100 ms ✓" in lines["page maps: cold / warm rerun (server)"]
