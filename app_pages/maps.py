@@ -15,8 +15,7 @@ ctx = context()
 t, lang, viewer = ctx.t, ctx.lang, ctx.viewer
 
 
-def n(value) -> str:
-    return value if isinstance(value, str) else format_number(value, lang)
+n = lambda value: format_number(value, lang)  # noqa: E731
 
 
 def app_base() -> str:

@@ -14,11 +14,6 @@ viewer = ctx.viewer
 n = lambda value: format_number(value, lang)  # noqa: E731
 
 
-def shown(value) -> str:
-    """A number in the page's language; a masked count ("<3", "–") as it is."""
-    return value if isinstance(value, str) else n(value)
-
-
 def hidden_note(names) -> None:
     names = [name for name in names if name]
     if names:
@@ -47,9 +42,7 @@ cards = [
     ("returning", h["returning"]),
 ]
 for column, (key, value) in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(
-        t(f"nationalities.metric.{key}"), shown(value), help=t(f"nationalities.help.{key}")
-    )
+    column.metric(t(f"nationalities.metric.{key}"), n(value), help=t(f"nationalities.help.{key}"))
 if any(isinstance(value, str) for _, value in cards):
     st.caption(t("access.small_counts"))
 
@@ -63,7 +56,7 @@ else:
 hidden_note(section.hidden)
 shown_codes = set(section.chart.table[t("nationalities.col.code")]) if section.chart else set()
 if raw["unknown_nationality"] and "" in shown_codes:
-    st.caption(t("nationalities.by_country.unknown_note", n=shown(h["unknown_nationality"])))
+    st.caption(t("nationalities.by_country.unknown_note", n=n(h["unknown_nationality"])))
 
 # --- who came to each town --------------------------------------------------------------------
 st.subheader(t("nationalities.by_town.header"))

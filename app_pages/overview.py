@@ -10,11 +10,7 @@ from shell import context
 ctx = context()
 t, lang = ctx.t, ctx.lang
 viewer = ctx.viewer
-
-
-def shown(value) -> str:
-    """A number in the page's language; a masked count ("<3", "–") as it is."""
-    return value if isinstance(value, str) else format_number(value, lang)
+n = lambda value: format_number(value, lang)  # noqa: E731
 
 
 st.title(t("overview.title"))
@@ -32,23 +28,23 @@ cards = [
     ("outcomes", h["outcomes"], None),
 ]
 for column, (key, value, _) in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(t(f"overview.metric.{key}"), shown(value), help=t(f"overview.help.{key}"))
+    column.metric(t(f"overview.metric.{key}"), n(value), help=t(f"overview.help.{key}"))
 
 notes = []
 if raw["participants_reported"] != raw["participants_in_programs"]:
     notes.append(
         t(
             "overview.note.reported",
-            listed=shown(h["participants_in_programs"]),
-            reported=shown(h["participants_reported"]),
+            listed=n(h["participants_in_programs"]),
+            reported=n(h["participants_reported"]),
         )
     )
 if raw["unknown_nationality"]:
-    notes.append(t("overview.note.unknown_nationality", n=shown(h["unknown_nationality"])))
+    notes.append(t("overview.note.unknown_nationality", n=n(h["unknown_nationality"])))
 if raw["programs_without_dates"]:
-    notes.append(t("overview.note.undated", n=shown(h["programs_without_dates"])))
+    notes.append(t("overview.note.undated", n=n(h["programs_without_dates"])))
 if raw["returning"]:
-    notes.append(t("overview.note.returning", n=shown(h["returning"])))
+    notes.append(t("overview.note.returning", n=n(h["returning"])))
 if any(isinstance(v, str) for v in h.values()):
     notes.append(t("access.small_counts"))
 for note in notes:

@@ -16,11 +16,6 @@ viewer = ctx.viewer
 n = lambda value: format_number(value, lang)  # noqa: E731
 
 
-def shown(value) -> str:
-    """A number in the page's language; a masked count ("<3", "–") as it is."""
-    return value if isinstance(value, str) else n(value)
-
-
 st.title(t("timeline.title"))
 st.caption(t("timeline.subtitle"))
 
@@ -110,7 +105,7 @@ if detail:
             t("timeline.col.days"),
             n(program["days"]) if not pd.isna(program["days"]) else t("common.unknown"),
         ),
-        (t("timeline.col.participants"), shown(listed)),
+        (t("timeline.col.participants"), n(listed)),
         (t("timeline.col.nationalities_count"), SMALL if hide else n(program["nationalities"])),
     ]
     for column, (label, value) in zip(st.columns([3, 1, 1, 1]), cards, strict=True):
@@ -132,7 +127,7 @@ if detail:
     st.text(", ".join(detail["people"]) or "–")
     if detail["unlisted"]:
         unlisted = access.mask_count(detail["unlisted"], viewer, town=program["region_id"])
-        st.caption(t("timeline.detail.unlisted", n=shown(unlisted)))
+        st.caption(t("timeline.detail.unlisted", n=n(unlisted)))
     st.caption(t("timeline.detail.consent_note"))
     st.markdown(f"##### {t('timeline.detail.outcomes')}")
     if detail["outcomes"]:

@@ -109,11 +109,6 @@ voices = towns.testimonials(ds, rid)
 shown = access.mask_headline(report.shown_numbers(rel, len(voices)), viewer, (rid,), filtered=True)
 
 
-def num(value) -> str:
-    """A count for display: a masked count ("<3", "–") as it is, a number in the locale."""
-    return value if isinstance(value, str) else n(value)
-
-
 if full_counts:
     report.warm_map(region, lang)  # the report's map image, drawn in the background
 
@@ -129,7 +124,7 @@ with left:
         ("person_days", shown["person_days"], t("town.help.person_days")),
     ]
     for column, (key, value, help_text) in zip(st.columns(len(cards)), cards, strict=True):
-        column.metric(t(f"town.metric.{key}"), num(value), help=help_text)
+        column.metric(t(f"town.metric.{key}"), n(value), help=help_text)
     for note in report.relationship_notes(ds, rid, lang, masked=shown):
         st.text(note)
     if not rel.returning:
@@ -232,7 +227,7 @@ else:  # a table, with this town's small counts masked like the figures above
         {
             t("town.col.measure"): [t(f"town.measure.{m}") for m in table["measure"]],
             t("town.col.town"): [
-                num(shown[masked_as[m]]) if m in masked_as else n(v)
+                n(shown[masked_as[m]]) if m in masked_as else n(v)
                 for m, v in zip(table["measure"], table["town"], strict=True)
             ],
             t("town.col.average"): [n(v) for v in table["average"]],

@@ -122,8 +122,11 @@ def format_date_range(start: dt.date | None, end: dt.date | None, lang: str = DE
     return format_interval(start, end, "yMMMd", locale=normalise_lang(lang))
 
 
-def format_number(value: float | int | None, lang: str = DEFAULT_LANG) -> str:
-    """A number with the locale's grouping; None is "unknown"."""
+def format_number(value: float | int | str | None, lang: str = DEFAULT_LANG) -> str:
+    """A number with the locale's grouping; None is "unknown"; a masked count ("<3", "–") as
+    it is."""
+    if isinstance(value, str):
+        return value
     if value is None or value != value:
         return t("common.unknown", lang)
     return format_decimal(value, locale=normalise_lang(lang))

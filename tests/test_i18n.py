@@ -126,3 +126,18 @@ def test_dates_in_each_locale():
 def test_town_names_follow_the_language(dataset):
     tono = dataset.regions.set_index("region_id").loc["tono"].to_dict()
     assert (i18n.town_name(tono, "en"), i18n.town_name(tono, "ja")) == ("Tono", "遠野市")
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (12345, "en", "12,345"),
+        (12345, "ja", "12,345"),
+        (None, "en", "unknown"),
+        (None, "ja", t("common.unknown", "ja")),
+        ("<3", "ja", "<3"),  # a masked count stays as it is
+        ("–", "en", "–"),
+    ],
+)
+def test_numbers_are_grouped_and_masked_counts_kept(value, lang, expected):
+    assert i18n.format_number(value, lang) == expected
