@@ -254,6 +254,8 @@ def chart_block(chart: Chart, key: str, **chart_args):
         event = st.plotly_chart(
             chart.figure, key=key, config=charts.export_config(chart.file_name), **chart_args
         )
+        if chart.note:
+            st.caption(chart.note)
     with table_tab:
         st.dataframe(chart.table, hide_index=True, width="stretch", key=f"{key}_table")
     download_csv(chart.table, chart.file_name, key)

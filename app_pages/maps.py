@@ -119,15 +119,33 @@ if found is None:
     st.info(t("maps.no_data"))
     st.stop()
 
+ORIGIN_VIEWS = ("world", "flows")
+# one world map at a time: each is a WebGL map that takes the browser a while to start
+asked = st.query_params.get("origins")
+if "maps_origins" not in st.session_state and asked in ORIGIN_VIEWS:
+    st.session_state["maps_origins"] = asked
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(found.world, key="maps_world", config={"scrollZoom": False})
-    if found.unknown:
-        st.caption(t("maps.world.unknown", n=n(found.unknown)))
-    else:
-        st.caption(t("maps.world.all_known"))
+    origin_view = st.segmented_control(
+        t("maps.origins.view"),
+        ORIGIN_VIEWS,
+        format_func=lambda v: t(f"maps.origins.view.{v}"),
+        default="world",
+        key="maps_origins",
+        required=True,
+    )
+    if origin_view == "flows":
+        st.query_params["origins"] = "flows"
+    elif "origins" in st.query_params:
+        del st.query_params["origins"]
 
-    if found.flows is None:
+    if origin_view != "flows":
+        st.plotly_chart(found.world, key="maps_world", config={"scrollZoom": False})
+        if found.unknown:
+            st.caption(t("maps.world.unknown", n=n(found.unknown)))
+        else:
+            st.caption(t("maps.world.all_known"))
+    elif found.flows is None:
         st.info(t("maps.flow.none"))
     else:
         st.plotly_chart(found.flows, key="maps_flows", config={"scrollZoom": False})

@@ -14,11 +14,19 @@ from dashboard.palette import NEUTRAL
 @dataclass(frozen=True, eq=False)
 class Chart:
     """A figure, the table of exactly what it shows, and the name (no extension) its PNG and
-    CSV are saved under. Shared between reruns: read it, do not change it."""
+    CSV are saved under. Shared between reruns: read it, do not change it.
+
+    With many towns or programs a figure draws the largest ``DRAWN_AT_MOST`` (a browser takes
+    seconds to draw thousands of bars or boxes) and ``note`` says so; the table keeps every row.
+    """
 
     figure: go.Figure
     table: pd.DataFrame
     file_name: str
+    note: str = ""  # what the figure leaves out of the table, said under it
+
+
+DRAWN_AT_MOST = 40  # towns or programs a chart draws; its table lists them all
 
 
 FONT = "Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, Arial, sans-serif"
@@ -51,6 +59,7 @@ def export_config(filename: str) -> dict:
 
 
 TITLE_SIZE = 20  # titles read from the back of a room
+MARKERS_UP_TO = 200  # points a line chart marks one by one
 
 
 def _value_room(values: pd.Series, share: float = 0.28) -> list[float]:
@@ -297,6 +306,8 @@ def cumulative_lines(
     from dashboard.palette import MEASURE_COLOUR
 
     measures = ["participants", "nationalities", "person_days"]
+    many = len(view) > MARKERS_UP_TO
+    end = lambda measure: str(view[measure].iloc[-1])  # noqa: E731
     fig = make_subplots(
         rows=3,
         cols=1,
@@ -309,9 +320,9 @@ def cumulative_lines(
             go.Scatter(
                 x=view["date"],
                 y=view[measure],
-                mode="lines+markers+text",
+                mode="lines" if many else "lines+markers+text",
                 line={"shape": "hv", "color": MEASURE_COLOUR, "width": 3},
-                text=["" for _ in range(len(view) - 1)] + [str(view[measure].iloc[-1])],
+                text=None if many else ["" for _ in range(len(view) - 1)] + [end(measure)],
                 textposition="top center",
                 textfont_size=15,
                 cliponaxis=False,
@@ -327,6 +338,12 @@ def cumulative_lines(
         fig.update_xaxes(tickformat=date_format)
     fig.update_layout(height=620, showlegend=False, title_font_size=TITLE_SIZE)
     fig.update_annotations(xanchor="left", x=0, font={"size": 14})
+    if many:  # the final values as notes, not as a text slot on each of thousands of points
+        for row, measure in enumerate(measures, start=1):
+            fig.add_annotation(
+                x=view["date"].iloc[-1], y=view[measure].iloc[-1], text=end(measure),
+                showarrow=False, yshift=14, font={"size": 15}, row=row, col=1,
+            )  # fmt: skip
     return style(fig, title)
 
 

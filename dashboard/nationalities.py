@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard import breakdowns, charts
 from dashboard.access import Viewer, is_small, listable, mask_small_counts
 from dashboard.breakdowns import display_table
-from dashboard.charts import Chart
+from dashboard.charts import DRAWN_AT_MOST, Chart
 from dashboard.data import Dataset
 from dashboard.i18n import country_name, format_number, t, town_names
 from dashboard.memo import memo
@@ -92,9 +92,16 @@ def by_town(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Section:
         town=pairs["region_id"].map(towns).fillna(pairs["region_id"]),
         country=[country_name(c, lang) for c in pairs["nationality"]],
     )
+    summary = breakdowns.town_summary(ds)
+    drawn, note = view, ""
+    if view["region_id"].nunique() > DRAWN_AT_MOST:
+        most = summary.sort_values(["people", "region_id"], ascending=[False, True])
+        drawn = view[view["region_id"].isin(most["region_id"].iloc[:DRAWN_AT_MOST])]
+        total = format_number(view["region_id"].nunique(), lang)
+        note = t("nationalities.by_town.top", lang, shown=DRAWN_AT_MOST, total=total)
     fig = charts.town_nationality_treemap(
-        view,
-        title=breakdowns.town_title(breakdowns.town_summary(ds), towns, lang),
+        drawn,
+        title=breakdowns.town_title(summary, towns, lang),
         colours=town_colours(list(full.regions["region_id"])),
     )
     columns = {
@@ -103,9 +110,8 @@ def by_town(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Section:
         "nationality": "nationalities.col.code",
         "people": "nationalities.col.people",
     }
-    chart = Chart(
-        fig, display_table(view, _columns(columns, lang)), f"nationalities-by-town-{lang}"
-    )
+    table = display_table(view, _columns(columns, lang))
+    chart = Chart(fig, table, f"nationalities-by-town-{lang}", note)
     return Section(chart, hidden_pairs)
 
 
@@ -171,8 +177,13 @@ def diversity(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Section:
     )
     view = mask_small_counts(view, ["unknown_nationality"], viewer)
     top = view.iloc[0]
+    drawn, note = view, ""
+    if len(view) > DRAWN_AT_MOST:
+        drawn = view.head(DRAWN_AT_MOST)  # most nationalities first
+        total = format_number(len(view), lang)
+        note = t("nationalities.diversity.top", lang, shown=DRAWN_AT_MOST, total=total)
     fig = charts.diversity_bars(
-        view,
+        drawn,
         title=t(
             "nationalities.diversity.title",
             lang,
@@ -203,7 +214,7 @@ def diversity(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Section:
         "evenness": "nationalities.col.evenness",
     }
     table = display_table(view, _columns(columns, lang))
-    return Section(Chart(fig, table, f"diversity-per-program-{lang}"), hidden_names)
+    return Section(Chart(fig, table, f"diversity-per-program-{lang}", note), hidden_names)
 
 
 @memo(maxsize=16)

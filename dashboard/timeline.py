@@ -23,7 +23,7 @@ import pandas as pd
 from dashboard import charts
 from dashboard.access import SMALL_COUNT_THRESHOLD, Viewer, is_small, mask_small_counts, withheld
 from dashboard.breakdowns import display_table, person_label
-from dashboard.charts import Chart
+from dashboard.charts import DRAWN_AT_MOST, Chart
 from dashboard.data import Dataset
 from dashboard.i18n import (
     catalogs,
@@ -433,8 +433,21 @@ def gantt_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Chart 
         view.loc[small, "bar_text"] = [
             t("timeline.gantt.bar_text_days", lang, days=n(d)) for d in view.loc[small, "days"]
         ]
+    drawn, note = view, ""
+    program_towns = gantt["region_id"].unique()
+    if len(program_towns) > DRAWN_AT_MOST:
+        people = gantt.groupby("region_id")["listed"].sum().sort_values(ascending=False)
+        drawn = view[view["region_id"].isin(people.index[:DRAWN_AT_MOST])]
+        note = t(
+            "timeline.gantt.top",
+            lang,
+            programs=n(len(drawn)),
+            towns=n(DRAWN_AT_MOST),
+            total=n(len(view)),
+            total_towns=n(len(program_towns)),
+        )
     fig = charts.program_gantt(
-        view,
+        drawn,
         title=gantt_title(gantt, towns, lang),
         labels={
             "town": t("timeline.col.town", lang),
@@ -456,7 +469,7 @@ def gantt_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Chart 
         "person_days": "timeline.col.person_days",
     }
     table = display_table(view, {k: t(v, lang) for k, v in columns.items()})
-    return Chart(fig, table, f"program-timeline-{lang}")
+    return Chart(fig, table, f"program-timeline-{lang}", note)
 
 
 @memo(maxsize=16)

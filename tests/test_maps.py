@@ -16,6 +16,7 @@ import pytest
 
 from dashboard import maps
 from dashboard.geo import country_points, prefecture_geojson, world_geojson
+from dashboard.i18n import t
 from dashboard.metrics import Filters, apply_filters
 
 from .conftest import APP, app_test, figure_data
@@ -343,7 +344,7 @@ def maps_page():
     return at
 
 
-def test_maps_page_shows_the_folium_map_and_three_charts(maps_page):
+def test_maps_page_shows_the_folium_map_the_world_map_and_bars(maps_page):
     at = maps_page
     assert not at.exception
     folium_maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
@@ -352,9 +353,26 @@ def test_maps_page_shows_the_folium_map_and_three_charts(maps_page):
     assert json.dumps("遠野市")[1:-1] in script and "39.3276" in script  # as JS escapes
     assert next(a for a in args if "script" in a)["returned_objects"] == ["last_object_clicked"]
     charts = at.get("plotly_chart")
-    assert len(charts) == 3
+    assert len(charts) == 2  # one world map at a time, and the bars
     world = json.loads(charts[0].proto.spec)
     assert world["layout"]["map"]["style"] == "white-bg"
+    assert not any(trace.get("mode") == "lines" for trace in world["data"])  # no flow lines
+    assert "origins" not in at.query_params
+
+
+@pytest.mark.parametrize("how", ["link", "control"])
+def test_the_flow_map_opens_from_its_link_or_the_switch(how):
+    at = app_test({"lang": "ja", "origins": "flows"} if how == "link" else {"lang": "ja"}).run()
+    at.switch_page("app_pages/maps.py").run()
+    if how == "control":
+        at.segmented_control(key="maps_origins").set_value("flows").run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    flows = json.loads(charts[0].proto.spec)
+    assert any(trace["type"] == "scattermap" for trace in flows["data"])
+    assert at.query_params["origins"] in ("flows", ["flows"])
+    assert any(c.value == t("maps.flow.unknown", "ja", n="4") for c in at.caption)
 
 
 def test_maps_page_says_how_many_nationalities_are_unknown(maps_page):

@@ -65,15 +65,24 @@ def test_maps_draw_prefectures_towns_and_the_world_offline(page, server, lang):
         else ["Ishinomaki", "Shimokawa", "Tono", "Urahoro", "Yame"]
     )
     assert titles == sorted(expected)
-    # the world map and the flow map: MapLibre canvases (plotly), drawn from bundled shapes
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    charts.nth(2).wait_for()
-    page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas').nth(1).wait_for()
+    # the world map, then the flow map: MapLibre canvases (plotly), drawn from bundled shapes
+    canvas = page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas')
+    canvas.first.wait_for()
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for()  # and the bars
+    screenshot(page, f"maps-page-{lang}")
+    flows = "出身国 → 地域" if lang == "ja" else "Home country → town"
+    page.locator('[data-testid="stButtonGroup"]').get_by_text(flows).click()
+    page.wait_for_url("**origins=flows**")
+    page.get_by_text(
+        "出身国からパートナー地域へ" if lang == "ja" else "From home country to"
+    ).wait_for()
+    canvas.first.wait_for()
+    wait_for_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
     # only basemap tiles may have been asked of the internet
     assert [u for u in external if "tile.openstreetmap.org" not in u] == []
-    screenshot(page, f"maps-page-{lang}")
+    screenshot(page, f"maps-flows-{lang}")
 
 
 def test_clicking_a_town_selects_it_without_reloading_the_map(page, server):
@@ -115,6 +124,6 @@ def test_1741_towns_open_as_clusters(page, start_server, tmp_path):
     assert counts and all(text.isdigit() for text in counts)
     assert frame.locator("img.leaflet-marker-icon").count() < 200
     page.get_by_text("1,741 towns: nearby markers are grouped").wait_for()
-    page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas').nth(1).wait_for()
+    page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas').first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "maps-1741-towns-en")

@@ -1,0 +1,75 @@
+"""With many towns and programs a chart draws the largest 40, says so, and its table keeps
+every row (a browser takes seconds to draw thousands of boxes or bars)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import access, breakdowns, charts, nationalities, timeline
+from dashboard.charts import DRAWN_AT_MOST
+from dashboard.data import load_dataset
+from dashboard.i18n import t
+from dashboard.synth import write_dataset
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("many")
+    write_dataset(folder, towns=80, participants=900, seed=11)
+    result = load_dataset(folder)
+    assert result.ok
+    return result.dataset
+
+
+def test_the_treemap_draws_the_40_towns_with_most_people(many):
+    section = nationalities.by_town(many, many, "en", access.STAFF)
+    treemap = section.chart.figure.data[0]
+    roots = [i for i, parent in zip(treemap.ids, treemap.parents, strict=True) if parent == ""]
+    summary = breakdowns.town_summary(many)
+    assert len(summary) > DRAWN_AT_MOST
+    most = summary.sort_values(["people", "region_id"], ascending=[False, True])
+    assert sorted(roots) == sorted(most["region_id"].iloc[:DRAWN_AT_MOST])
+    assert len(section.chart.table) == len(breakdowns.town_nationality_table(many))
+    assert section.chart.note == t(
+        "nationalities.by_town.top", "en", shown=40, total=f"{len(summary):,}"
+    )
+
+
+def test_the_diversity_bars_draw_the_40_programs_with_most_nationalities(many):
+    section = nationalities.diversity(many, many, "ja", access.STAFF)
+    table = breakdowns.diversity_table(many)
+    bars = section.chart.figure.data[0]
+    assert len(bars.x) == DRAWN_AT_MOST
+    assert list(bars.x) == list(table["nationalities"].iloc[:DRAWN_AT_MOST])
+    assert len(section.chart.table) == len(table)
+    assert "40" in section.chart.note and f"{len(table):,}" in section.chart.note
+
+
+def test_the_gantt_draws_the_programs_of_the_40_towns_with_most_people(many):
+    chart = timeline.gantt_chart(many, many, "en", access.STAFF)
+    gantt = timeline.gantt_table(many)
+    people = gantt.groupby("region_id")["listed"].sum().sort_values(ascending=False)
+    top = set(people.index[:DRAWN_AT_MOST])
+    drawn = sum(len(trace.x) for trace in chart.figure.data)
+    assert drawn == int(gantt["region_id"].isin(top).sum())
+    assert len(chart.table) == len(gantt)
+    assert f"of {len(gantt):,} programs" in chart.note
+
+
+def test_a_long_running_total_is_a_line_with_its_final_value_noted(many):
+    table = timeline.cumulative_table(many).assign(program="p")
+    assert len(table) > charts.MARKERS_UP_TO
+    fig = charts.cumulative_lines(
+        table, title="t", labels={"participants": "a", "nationalities": "b", "person_days": "c"}
+    )
+    assert [trace.mode for trace in fig.data] == ["lines"] * 3
+    notes = [a.text for a in fig.layout.annotations if a.text not in ("a", "b", "c")]
+    final = table.iloc[-1]
+    assert notes == [str(final["participants"]), str(final["nationalities"]),
+                     str(final["person_days"])]  # fmt: skip
+
+
+def test_few_towns_are_all_drawn_with_no_note(dataset):
+    chart = timeline.gantt_chart(dataset, dataset, "en", access.STAFF)
+    assert sum(len(trace.x) for trace in chart.figure.data) == 5 and chart.note == ""
+    assert nationalities.by_town(dataset, dataset, "en", access.STAFF).chart.note == ""
