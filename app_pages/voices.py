@@ -78,7 +78,7 @@ if flash:
 
 # --- the testimonials ----------------------------------------------------------------------
 scope = voices.scoped_table(ctx.full, ctx.data, ctx.filters, themes, lang)
-found = voices.search(scope, query)
+found = voices.found_table(ctx.full, ctx.data, ctx.filters, themes, lang, query)
 shown = voices.with_theme(found, chosen)
 terms = voices.parse_query(query)
 
@@ -206,8 +206,7 @@ if view != "wall":
     # --- themes per town -------------------------------------------------------------------
     if not found.empty:
         st.subheader(t("voices.chart.heading"))
-        counts = voices.theme_counts(found, themes, ctx.full.regions, lang)
-        totals = voices.theme_totals(found, themes)
+        counts, totals = voices.theme_summary(ctx.full, ctx.data, ctx.filters, themes, lang, query)
         if not max(totals.values(), default=0):
             st.info(t("voices.chart.title_none"))
         else:

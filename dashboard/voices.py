@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 from dashboard.charts import style
 from dashboard.data import Dataset, read_table, table_path
 from dashboard.i18n import country_flag, country_name, format_date_range, format_number, t
+from dashboard.memo import memo
 from dashboard.metrics import Filters
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.csv"
@@ -427,6 +428,33 @@ def scoped_table(
 ) -> pd.DataFrame:
     """``voices_table`` of the testimonials the filters select (cached; do not modify it)."""
     return voices_table(full, in_scope(full, filtered, filters), themes, lang)
+
+
+@memo(maxsize=32)
+def found_table(
+    full: Dataset,
+    filtered: Dataset,
+    filters: Filters,
+    themes: tuple[Theme, ...],
+    lang: str,
+    query: str | None,
+) -> pd.DataFrame:
+    """``scoped_table`` searched for ``query`` (see ``search``), remembered per query."""
+    return search(scoped_table(full, filtered, filters, themes, lang), query)
+
+
+@memo(maxsize=32)
+def theme_summary(
+    full: Dataset,
+    filtered: Dataset,
+    filters: Filters,
+    themes: tuple[Theme, ...],
+    lang: str,
+    query: str | None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """``(theme_counts, theme_totals)`` of ``found_table``, remembered per query."""
+    table = found_table(full, filtered, filters, themes, lang, query)
+    return theme_counts(table, themes, full.regions, lang), theme_totals(table, themes)
 
 
 def with_theme(table: pd.DataFrame, theme_ids: Iterable[str]) -> pd.DataFrame:

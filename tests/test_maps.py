@@ -344,7 +344,7 @@ def maps_page():
     return at
 
 
-def test_maps_page_shows_the_folium_map_the_world_map_and_bars(maps_page):
+def test_maps_page_opens_on_the_folium_map_alone(maps_page):
     at = maps_page
     assert not at.exception
     folium_maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
@@ -352,17 +352,27 @@ def test_maps_page_shows_the_folium_map_the_world_map_and_bars(maps_page):
     script = next(a["script"] for a in args if "script" in a)
     assert json.dumps("遠野市")[1:-1] in script and "39.3276" in script  # as JS escapes
     assert next(a for a in args if "script" in a)["returned_objects"] == ["last_object_clicked"]
+    # the world maps' tab is not run until it is opened
+    assert not at.get("plotly_chart")
+
+
+def test_the_origins_tab_shows_the_world_map_and_bars():
+    at = app_test({"lang": "ja", "origins": "world"}).run()
+    at.switch_page("app_pages/maps.py").run()
+    assert not at.exception
+    args = [getattr(e.proto, "json_args", "") for e in at.main]
+    assert not any('"script"' in a for a in args if a)  # no folium map: its tab is closed
     charts = at.get("plotly_chart")
     assert len(charts) == 2  # one world map at a time, and the bars
     world = json.loads(charts[0].proto.spec)
     assert world["layout"]["map"]["style"] == "white-bg"
     assert not any(trace.get("mode") == "lines" for trace in world["data"])  # no flow lines
-    assert "origins" not in at.query_params
+    assert at.query_params["origins"] in ("world", ["world"])
 
 
 @pytest.mark.parametrize("how", ["link", "control"])
 def test_the_flow_map_opens_from_its_link_or_the_switch(how):
-    at = app_test({"lang": "ja", "origins": "flows"} if how == "link" else {"lang": "ja"}).run()
+    at = app_test({"lang": "ja", "origins": "flows" if how == "link" else "world"}).run()
     at.switch_page("app_pages/maps.py").run()
     if how == "control":
         at.segmented_control(key="maps_origins").set_value("flows").run()
@@ -375,8 +385,10 @@ def test_the_flow_map_opens_from_its_link_or_the_switch(how):
     assert any(c.value == t("maps.flow.unknown", "ja", n="4") for c in at.caption)
 
 
-def test_maps_page_says_how_many_nationalities_are_unknown(maps_page):
-    captions = " ".join(c.value for c in maps_page.caption)
+def test_maps_page_says_how_many_nationalities_are_unknown():
+    at = app_test({"lang": "ja", "origins": "world"}).run()
+    at.switch_page("app_pages/maps.py").run()
+    captions = " ".join(c.value for c in at.caption)
     assert "国籍不明の4人" in captions
 
 
@@ -388,3 +400,15 @@ def test_maps_page_panel_shows_the_town_picked(maps_page):
     assert values["プログラム"] == "1"
     assert values["参加者（名簿）"] == "11"
     assert values["国・地域"] == "9"
+
+
+def test_the_open_tab_stays_open_when_the_language_changes():
+    at = app_test({"lang": "en", "origins": "flows"}).run()
+    at.switch_page("app_pages/maps.py").run()
+    assert len(at.get("plotly_chart")) == 2
+    at.sidebar.segmented_control(key="lang").set_value("ja").run()
+    assert not at.exception
+    assert at.session_state["maps_tab"] == t("maps.origins.header", "ja")
+    flows = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert any(trace["type"] == "scattermap" for trace in flows["data"])
+    assert flows["layout"]["title"]["text"] == t("maps.flow.title", "ja")

@@ -40,6 +40,13 @@ def open_maps(page, server, lang: str):
     return external
 
 
+# a plotly MapLibre map that has drawn its shapes
+MAP_LOADED = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(p => {
+  const map = p._fullLayout && p._fullLayout.map && p._fullLayout.map._subplot;
+  return !!(map && map.map && map.map.loaded());
+})"""
+
+
 def leaflet(page, lang: str = "en"):
     page.wait_for_selector(FOLIUM)
     frame = page.frame_locator(FOLIUM)
@@ -65,10 +72,15 @@ def test_maps_draw_prefectures_towns_and_the_world_offline(page, server, lang):
         else ["Ishinomaki", "Shimokawa", "Tono", "Urahoro", "Yame"]
     )
     assert titles == sorted(expected)
-    # the world map, then the flow map: MapLibre canvases (plotly), drawn from bundled shapes
+    screenshot(page, f"maps-towns-{lang}")
+    # the second tab: the world map, then the flow map, MapLibre canvases (plotly) drawn from
+    # bundled shapes
+    page.get_by_role("tab", name="参加者の出身国" if lang == "ja" else "Where participants").click()
+    page.wait_for_url("**origins=world**")
     canvas = page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas')
     canvas.first.wait_for()
     page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for()  # and the bars
+    page.wait_for_function(MAP_LOADED)
     screenshot(page, f"maps-page-{lang}")
     flows = "出身国 → 地域" if lang == "ja" else "Home country → town"
     page.locator('[data-testid="stButtonGroup"]').get_by_text(flows).click()
@@ -78,6 +90,7 @@ def test_maps_draw_prefectures_towns_and_the_world_offline(page, server, lang):
     ).wait_for()
     canvas.first.wait_for()
     wait_for_app(page)
+    page.wait_for_function(MAP_LOADED)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
     # only basemap tiles may have been asked of the internet
@@ -124,6 +137,5 @@ def test_1741_towns_open_as_clusters(page, start_server, tmp_path):
     assert counts and all(text.isdigit() for text in counts)
     assert frame.locator("img.leaflet-marker-icon").count() < 200
     page.get_by_text("1,741 towns: nearby markers are grouped").wait_for()
-    page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas').first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "maps-1741-towns-en")
