@@ -71,7 +71,7 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
         years = program_years(programs)
         inside = (years["first_year"] <= hi) & (years["last_year"] >= lo)
         programs = programs[inside.fillna(False).to_numpy()]
-    program_ids = set(programs["program_id"])
+    program_ids = programs["program_id"].dropna()
     place_filter = bool(filters.towns or filters.years)
 
     people = ds.participants
@@ -84,10 +84,11 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
         & isin(pairs["participant_id"], people["participant_id"].dropna())
     ]
     if place_filter or filters.nationalities:
-        in_program = set(pairs["participant_id"])
-        unplaced = set(people["participant_id"]) - set(ds.participations["participant_id"])
-        keep = in_program | (set() if place_filter else unplaced)
-        people = people[isin(people["participant_id"], keep)]
+        ids = people["participant_id"]
+        keep = isin(ids, pairs["participant_id"].dropna())
+        if not place_filter:  # people in no program at all stay
+            keep |= ~isin(ids, ds.participations["participant_id"].dropna())
+        people = people[keep]
 
     texts = ds.testimonials
     texts = texts[isin(texts["participant_id"], people["participant_id"].dropna())]
