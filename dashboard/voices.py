@@ -27,7 +27,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.charts import style
-from dashboard.data import Dataset, read_table, table_path
+from dashboard.data import Dataset, isin, read_table, table_path
 from dashboard.i18n import country_flag, country_name, format_date_range, format_number, t
 from dashboard.memo import memo
 from dashboard.metrics import Filters
@@ -350,22 +350,31 @@ def voices_table(
     nationality, flag, country, program_ids, region_ids, towns, programs, highlight, pinned,
     stale_pin, themes (``{theme_id: words}``), search_name (the name when it may be searched).
     """
-    people = ds.participants.set_index("participant_id")
-    programs = ds.programs.set_index("program_id")
-    regions = ds.regions.set_index("region_id")
+    # look-ups by id for the people and programs these testimonials name, built once
+    cited = ds.participants[isin(ds.participants["participant_id"], texts["participant_id"])]
+    people = dict(zip(cited["participant_id"], cited.to_dict("records"), strict=True))
+    name_column = "name_ja" if lang == "ja" else "name_en"
+    town_of = dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
+    program_town = dict(zip(ds.programs["program_id"], ds.programs["region_id"], strict=True))
+    program_rows = ds.programs.set_index("program_id")[["start_date", "end_date", "kind"]]
+    program_rows = program_rows.to_dict("index")
+    labels: dict[str, str] = {}
+
+    def label(program_id: str) -> str:
+        if program_id not in labels:
+            labels[program_id] = _program_label(program_rows[program_id], lang)
+        return labels[program_id]
+
     rows = []
     for row in texts.to_dict("records"):
-        person = people.loc[row["participant_id"]].to_dict()
+        person = people[row["participant_id"]]
         program_ids = [
             p
             for p in dict.fromkeys([row.get("program_id"), *_ids(row.get("related_program_ids"))])
-            if isinstance(p, str) and p in programs.index
+            if isinstance(p, str) and p in program_town
         ]
-        region_ids = list(dict.fromkeys(programs.at[p, "region_id"] for p in program_ids))
-        towns = [
-            regions.at[r, "name_ja" if lang == "ja" else "name_en"] if r in regions.index else r
-            for r in region_ids
-        ]
+        region_ids = list(dict.fromkeys(program_town[p] for p in program_ids))
+        towns = [town_of.get(r, r) for r in region_ids]
         code = person.get("nationality")
         code = code if isinstance(code, str) and code else ""
         named = may_name(person)
@@ -383,7 +392,7 @@ def voices_table(
                 "program_ids": program_ids,
                 "region_ids": region_ids,
                 "towns": towns,
-                "programs": [_program_label(programs.loc[p], lang) for p in program_ids],
+                "programs": [label(p) for p in program_ids],
                 "highlight": chosen.sentence,
                 "pinned": chosen.pinned,
                 "stale_pin": chosen.stale_pin,
@@ -413,7 +422,7 @@ def voices_table(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _program_label(program: pd.Series, lang: str) -> str:
+def _program_label(program: Mapping, lang: str) -> str:
     start, end = program["start_date"], program["end_date"]
     dates = format_date_range(
         None if pd.isna(start) else start.date(), None if pd.isna(end) else end.date(), lang
