@@ -26,6 +26,8 @@ if gantt is None and not undated:
     st.info(t("common.no_data"))
     st.stop()
 
+UNDATED_CARDS = 20  # cards beside the Gantt; every program stays in the picker below
+
 # --- Gantt, with undated programs beside it ----------------------------------------------------
 left, right = st.columns([3, 1])
 clicked = None
@@ -46,10 +48,12 @@ with right:
         st.caption(t("timeline.undated.none"))
     else:
         st.caption(t("timeline.undated.caption"))
-        for heading, caption in undated:
+        for heading, caption in undated[:UNDATED_CARDS]:
             with st.container(border=True):
                 st.text(heading)
                 st.caption(caption)
+        if len(undated) > UNDATED_CARDS:
+            st.caption(t("timeline.undated.more", n=n(len(undated) - UNDATED_CARDS)))
 
 # --- cumulative -------------------------------------------------------------------------------
 st.subheader(t("timeline.cumulative.header"))

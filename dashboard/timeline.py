@@ -39,6 +39,7 @@ from dashboard.memo import memo
 from dashboard.metrics import program_table
 from dashboard.palette import KIND_COLOURS
 
+BAR_TEXT_UP_TO = 60  # Gantt bars with their people and days written beside them
 SMALL = f"<{SMALL_COUNT_THRESHOLD}"  # how a count of 1 or 2 people shows where it is hidden
 SEASONS = ("spring", "summer", "autumn", "winter")
 ONE_DAY = pd.Timedelta(days=1)
@@ -446,6 +447,8 @@ def gantt_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Chart 
             total=n(len(view)),
             total_towns=n(len(program_towns)),
         )
+    if len(drawn) > BAR_TEXT_UP_TO:  # written beside each of many bars they would overlap
+        drawn = drawn.assign(bar_text="")
     fig = charts.program_gantt(
         drawn,
         title=gantt_title(gantt, towns, lang),

@@ -73,3 +73,30 @@ def test_few_towns_are_all_drawn_with_no_note(dataset):
     chart = timeline.gantt_chart(dataset, dataset, "en", access.STAFF)
     assert sum(len(trace.x) for trace in chart.figure.data) == 5 and chart.note == ""
     assert nationalities.by_town(dataset, dataset, "en", access.STAFF).chart.note == ""
+
+
+def test_many_bars_carry_no_text_beside_them_and_few_do(many, dataset):
+    crowded = timeline.gantt_chart(many, many, "en", access.STAFF)
+    assert all(not any(trace.text) for trace in crowded.figure.data)
+    few = timeline.gantt_chart(dataset, dataset, "en", access.STAFF)
+    texts = [text for trace in few.figure.data for text in trace.text]
+    assert "11 people · 4 days" in texts
+
+
+def test_beside_the_gantt_at_most_20_undated_programs_are_listed(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from .conftest import app_test
+
+    write_dataset(tmp_path, towns=30, participants=300, seed=5)
+    programs = pd.read_csv(tmp_path / "programs.csv", dtype=str, keep_default_na=False)
+    programs.loc[:24, ["start_date", "end_date"]] = ""  # 25 programs of unknown dates
+    programs.to_csv(tmp_path / "programs.csv", index=False)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    at = app_test({}, role="staff").run()
+    at.switch_page("app_pages/timeline.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    undated = int(((programs["start_date"] == "") | (programs["end_date"] == "")).sum())
+    assert undated >= 25
+    more = t("timeline.undated.more", "en", n=str(undated - 20))
+    assert any(c.value == more for c in at.caption), [c.value for c in at.caption]
