@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 .venv/bin/ruff format --check .
 # pytest exits 5 when it collected no test: that is a failure here, as any non-zero exit is.
 # a browser wait that times out on a loaded machine is retried once; any other failure is not
-exec .venv/bin/python -m pytest -n 2 --reruns 1 --only-rerun TimeoutError "$@"
+exec .venv/bin/python -m pytest -n 2 --reruns 1 --only-rerun TimeoutError -rR "$@"
