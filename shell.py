@@ -15,11 +15,11 @@ import pandas as pd
 import streamlit as st
 
 import auth_ui
-from dashboard import access, cache, charts, metrics
+from dashboard import access, cache, charts, metrics, upload
 from dashboard.access import Viewer
 from dashboard.breakdowns import csv_bytes
 from dashboard.charts import Chart
-from dashboard.data import Dataset
+from dashboard.data import Dataset, empty_dataset
 from dashboard.i18n import LANGS, country_name, normalise_lang, town_names, translator
 from dashboard.metrics import UNKNOWN, Filters
 from dashboard.problems import Problem, errors
@@ -39,6 +39,9 @@ class Context:
     data: Dataset
     filters: Filters
     viewer: Viewer = access.PUBLIC
+    # the data failed to load and there is no good version to show: staff get the Data page
+    # alone, to upload corrected files
+    recovering: bool = False
 
     @property
     def user(self) -> str:
@@ -96,15 +99,15 @@ def language_picker() -> str:
 
 
 def show_problems(problems: tuple[Problem, ...], lang: str) -> None:
-    """The problems as a readable table (never a traceback)."""
-    frame = pd.DataFrame([p.as_dict(lang) for p in problems])
-    tr = translator(lang)
-    frame = frame.rename(columns={c: tr(f"problems.col.{c}") for c in frame.columns})
-    st.dataframe(frame, hide_index=True, width="stretch")
+    """The problems as a readable table (never a traceback): file, row, column, value, what is
+    wrong, how to fix it."""
+    st.dataframe(upload.problems_frame(problems, lang), hide_index=True, width="stretch")
 
 
-def load_data(lang: str, viewer: Viewer = access.STAFF) -> Dataset:
-    """The cached dataset; stops the page with the problem list when there is none to show.
+def load_data(lang: str, viewer: Viewer = access.STAFF) -> Dataset | None:
+    """The cached dataset. When there is none to show, the page stops with the message, except
+    for a viewer who may manage the data: they get the problem list and None (the Data page,
+    where they can upload corrected files).
 
     The problem list quotes values from the files, so only a viewer who may manage the data
     sees it; the others get the message alone.
@@ -114,9 +117,12 @@ def load_data(lang: str, viewer: Viewer = access.STAFF) -> Dataset:
     details = access.can(viewer, "manage_data")
     if loaded.dataset is None:
         st.error(tr("shell.data_failed", folder=cache.data_dir()))
-        if details:
+        if not details:
+            st.stop()
+        st.info(tr("shell.data_fix"), icon=":material/upload_file:")
+        with st.expander(tr("shell.show_problems"), expanded=True):
             show_problems(loaded.problems, lang)
-        st.stop()
+        return None
     if errors(list(loaded.problems)):
         st.warning(tr("shell.data_stale"))
         if details:
@@ -210,7 +216,13 @@ def start() -> Context:
     """
     lang = language_picker()
     viewer = auth_ui.current_viewer(lang)
-    ds = access.scope(load_data(lang, viewer), viewer)
+    loaded = load_data(lang, viewer)
+    if loaded is None:
+        empty = empty_dataset()
+        ctx = Context(lang, translator(lang), empty, empty, Filters(), viewer, recovering=True)
+        st.session_state["_ctx"] = ctx
+        return ctx
+    ds = access.scope(loaded, viewer)
     filters = filters_sidebar(ds, lang)
     ctx = Context(lang, translator(lang), ds, metrics.apply_filters(ds, filters), filters, viewer)
     st.session_state["_ctx"] = ctx

@@ -24,6 +24,8 @@ st.set_page_config(page_icon="🌏", layout="wide")
 ctx = shell.start()
 # a page the viewer's role may not open is not registered at all: its URL leads nowhere
 visible = [(name, icon) for name, icon in PAGES if access.can_open(ctx.viewer, name)]
+if ctx.recovering:  # no data to show: only the page that takes corrected files
+    visible = [(name, icon) for name, icon in visible if name == "data.py"]
 navigation = st.navigation(
     [
         st.Page(

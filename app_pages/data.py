@@ -11,7 +11,7 @@ from dashboard import cache, schema, store, upload
 from dashboard.data import fingerprint
 from dashboard.i18n import format_number
 from dashboard.problems import errors
-from shell import context
+from shell import context, show_problems
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -33,10 +33,6 @@ if flash:
 
 def table_label(table: str | None) -> str:
     return t(f"data.table.{table}") if table else t("data.table.choose")
-
-
-def show_problems(problems) -> None:
-    st.dataframe(upload.problems_frame(problems, lang), hide_index=True, width="stretch")
 
 
 def show_diff(diff: upload.TableDiff, key: str) -> None:
@@ -138,11 +134,11 @@ with tab_upload:
                 t("data.problems.count", n=format_number(len(blocking), lang)),
                 icon=":material/error:",
             )
-            show_problems(checked.problems)
+            show_problems(checked.problems, lang)
         else:
             if checked.problems:
                 st.warning(t("data.problems.warnings"), icon=":material/warning:")
-                show_problems(checked.problems)
+                show_problems(checked.problems, lang)
             st.subheader(t("data.diff.title"))
             for table, diff in diffs.items():
                 st.markdown(
@@ -174,7 +170,7 @@ with tab_upload:
                     st.rerun()
                 else:
                     st.error(t("data.save.failed"), icon=":material/error:")
-                    show_problems(result.problems)
+                    show_problems(result.problems, lang)
 
 # --- versions: list, compare with today, restore ------------------------------------------------
 with tab_versions:
@@ -225,7 +221,7 @@ with tab_versions:
                 st.rerun()
             else:
                 st.error(t("data.save.failed"), icon=":material/error:")
-                show_problems(result.problems)
+                show_problems(result.problems, lang)
 
 # --- templates, the header mapping, download all ------------------------------------------------
 with tab_templates:

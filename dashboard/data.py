@@ -61,6 +61,18 @@ class Dataset:
         return dataclasses.replace(self, **tables)
 
 
+def empty_dataset() -> Dataset:
+    """A dataset with every table empty (the contract's columns, no rows)."""
+    from dashboard import schema
+
+    return Dataset(
+        **{
+            table: pd.DataFrame({c: pd.Series(dtype=object) for c in schema.column_kinds(table)})
+            for table in schema.TABLES
+        }
+    )
+
+
 @dataclass(frozen=True)
 class LoadResult:
     """What ``load_dataset`` found: a dataset when nothing blocks it, and every problem."""

@@ -260,3 +260,47 @@ def test_staff_upload_a_shift_jis_sheet_see_the_bad_row_then_the_changes(
     # restoring would put back the count before this save
     assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[-3:] == ["0", "1", "0"]
     screenshot(page, f"data-versions-{lang}")
+
+
+def test_with_broken_data_staff_upload_the_fix_and_every_page_comes_back(folder):
+    good = (folder / "programs.csv").read_bytes()
+    broken = good.decode("utf-8").replace("2017-09-06", "2017-09-31")
+    (folder / "programs.csv").write_text(broken, encoding="utf-8")
+    at = app_test({"lang": "ja"}, role="staff").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == t("data.title", "ja")  # the one page open
+    upload_file(at, "programs.csv", good)
+    at.button(key="data_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert data.load_dataset(folder).ok
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert {m.label: m.value for m in at.metric}[t("overview.metric.programs", "ja")] == "6"
+
+
+@pytest.mark.browser
+def test_with_broken_data_staff_sign_in_and_land_on_the_data_page(page, start_server, tmp_path):
+    from dashboard import auth
+
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns(".versions", ".lock", "source"))
+    programs = target / "programs.csv"
+    programs.write_text(programs.read_text().replace("2017-09-06", "2017-09-31"), "utf-8")
+    users = tmp_path / "auth.yaml"
+    auth.add_user(users, "aiko", PASSWORD, "staff", name="Aiko")
+    server = start_server({"DASHBOARD_DATA_DIR": str(target), "DASHBOARD_AUTH_FILE": str(users)})
+    page.goto(f"{server.url}/?lang=ja")
+    page.get_by_text(t("shell.data_failed", "ja", folder=str(target))).wait_for()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # a visitor: no page
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text(t("access.sign_in", "ja"), exact=True).first.click()
+    sidebar.get_by_role("textbox", name=t("access.username", "ja")).fill("aiko")
+    sidebar.get_by_role("textbox", name=t("access.password", "ja")).fill(PASSWORD)
+    sidebar.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
+    page.locator("h1", has_text=t("data.title", "ja")).wait_for()
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached")
+    page.get_by_text(t("shell.data_fix", "ja")).wait_for()
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "data-recovering-ja")

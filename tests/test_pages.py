@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard.i18n import catalogs
+from dashboard.i18n import catalogs, t
 
 from .conftest import app_test
 from .pages_list import registered_pages
@@ -99,7 +99,21 @@ def test_broken_data_shows_the_problems_not_a_traceback(data_copy, monkeypatch):
     assert not at.exception
     assert "could not be loaded" in at.error[0].value
     table = at.dataframe[0].value
-    assert list(table["Row"]) == [4] and list(table["Column"]) == ["start_date"]
+    assert list(table["Row"]) == ["4"] and list(table["Column"]) == ["start_date"]
+    assert list(table["Severity"]) == ["error"]
+    # staff land on the Data page, the one page open, to upload corrected files
+    assert at.title[0].value == t("data.title", "en")
+    assert at.info[0].value == t("shell.data_fix", "en")
+    assert at.get("file_uploader")
+
+
+def test_with_broken_data_a_visitor_gets_the_message_and_no_page(data_copy, monkeypatch):
+    (data_copy / "regions.csv").write_text("region_id\n<script>\n", encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_copy))
+    at = app_test({"lang": "ja"}).run()
+    assert not at.exception
+    assert t("shell.data_failed", "ja", folder=str(data_copy)) == at.error[0].value
+    assert not at.dataframe and not at.title  # no problem list, no page
 
 
 def test_data_broken_while_running_keeps_the_last_good_data(data_copy, monkeypatch):
