@@ -145,6 +145,15 @@ def lock(folder: str | Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
     return FileLock(str(Path(folder) / LOCK_FILE), timeout=timeout)
 
 
+def read_sources(
+    folder: str | Path, timeout: float = LOCK_TIMEOUT_S
+) -> dict[str, tuple[str, bytes]]:
+    """``{table: (file name, bytes)}`` of the folder's table files, read under the save lock:
+    a save renames its files one by one, and a read between two renames would mix old and new."""
+    with lock(folder, timeout):
+        return _current_sources(Path(folder))
+
+
 def _new_version_dir(folder: Path) -> Path:
     root = folder / VERSIONS_DIR
     root.mkdir(exist_ok=True)

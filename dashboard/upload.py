@@ -28,7 +28,7 @@ from dashboard.data import (
 )
 from dashboard.i18n import t
 from dashboard.problems import Problem, errors
-from dashboard.store import cell_text, column_text
+from dashboard.store import cell_text, column_text, read_sources
 
 DEFAULT_MAX_UPLOAD_MB = 20.0
 DEFAULT_MAX_ROWS = 200_000
@@ -222,21 +222,18 @@ def read_upload(upload: Upload) -> tuple[pd.DataFrame | None, list[Problem]]:
 
 def current_tables(folder: str | Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """The folder's tables typed as the loader types them (indexed by spreadsheet row), and
-    the file each came from. Tables that cannot be read are left out."""
-    folder = Path(folder)
+    the file each came from (read under the save lock, never half a save). Tables that cannot
+    be read are left out."""
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
-    for table in schema.TABLES:
-        path = table_path(folder, table)
-        if path is None:
-            continue
-        raw, _ = read_table(path.name, path.read_bytes())
+    for table, (name, body) in read_sources(folder).items():
+        raw, _ = read_table(name, body)
         if raw is None:
             continue
-        typed, problems = parse_table(table, path.name, raw)
+        typed, problems = parse_table(table, name, raw)
         if not any(p.code == "missing_column" for p in problems):
             tables[table] = typed
-            files[table] = path.name
+            files[table] = name
     return tables, files
 
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -310,3 +311,33 @@ def test_the_next_save_recovers_by_itself(data_copy):
     assert {k: v for k, v in after.items() if k != "regions.csv"} == {
         k: v for k, v in before.items() if k != "regions.csv"
     }
+
+
+def test_reading_the_tables_waits_for_a_save_in_progress(data_copy, monkeypatch):
+    import threading
+
+    tables = tables_of(data_copy)
+    frames = {}
+    for table in ("programs", "participations", "testimonials", "outcomes"):
+        frame = tables[table].copy()
+        frame["program_id"] = frame["program_id"].replace("tono-2017-09", "tono-2017-autumn")
+        frames[table] = frame
+    real_replace = os.replace
+    halfway = threading.Event()
+
+    def slow_replace(src, dst):
+        real_replace(src, dst)
+        if not halfway.is_set():  # one file is in place, the others not yet
+            halfway.set()
+            time.sleep(1.0)
+
+    monkeypatch.setattr(store.os, "replace", slow_replace)
+    saving = threading.Thread(target=store.save_tables, args=(data_copy, frames))
+    saving.start()
+    assert halfway.wait(30)
+    seen, _ = upload.current_tables(data_copy)  # in the middle of the save
+    saving.join(30)
+    programs = set(seen["programs"]["program_id"])
+    named = set(seen["participations"]["program_id"])
+    assert named <= programs  # never half of a rename
+    assert "tono-2017-autumn" in programs
