@@ -260,6 +260,8 @@ def _open_pages(page, pages: list[str], errors: list[str]) -> dict[str, float]:
             path = "/" if name == pages[0] else f"/{name.removesuffix('.py')}"
             page.wait_for_url(lambda url, path=path: url.split("?")[0].endswith(path))
             page.wait_for_function(PAGE_DONE_JS, arg=old, polling="raf")
+            if name == "maps.py":  # its map's frame may not be on the page yet
+                page.wait_for_function(MAP_DRAWN_JS, polling="raf")
         except PlaywrightTimeout:
             errors.append(f"page {name}: not open after {time.perf_counter() - start:.0f} s")
             continue
