@@ -35,6 +35,21 @@ def table_label(table: str | None) -> str:
     return t(f"data.table.{table}") if table else t("data.table.choose")
 
 
+def written(result: store.SaveResult, flash, **state) -> None:
+    """After a save or a restore: on success every session reads the new files, the page starts
+    again with ``flash()`` on top and the newest version chosen (``state`` is set too); on
+    failure, the problems."""
+    if not result.ok:
+        st.error(t("data.save.failed"), icon=":material/error:")
+        show_problems(result.problems, lang)
+        return
+    cache.clear()
+    st.session_state.pop("data_check", None)
+    st.session_state.pop("data_version", None)  # show the newest version first
+    st.session_state.update(state, data_flash=flash())
+    st.rerun()
+
+
 def show_diff(diff: upload.TableDiff, key: str) -> None:
     """Counts, then the rows added, changed (old and new value) and removed."""
     cols = st.columns(3)
@@ -157,20 +172,15 @@ with tab_upload:
                 icon=":material/save:",
             ):
                 result = store.save_tables(folder, checked.tables, actor=upload.actor(ctx))
-                if result.ok:
-                    cache.clear()
-                    st.session_state.pop("data_check", None)
-                    st.session_state.pop("data_version", None)  # show the newest version first
-                    st.session_state["data_upload_nonce"] = nonce + 1
-                    st.session_state["data_flash"] = t(
+                written(
+                    result,
+                    lambda: t(
                         "data.save.done",
                         tables=upload.table_list(result.tables, lang),
                         version=result.version,
-                    )
-                    st.rerun()
-                else:
-                    st.error(t("data.save.failed"), icon=":material/error:")
-                    show_problems(result.problems, lang)
+                    ),
+                    data_upload_nonce=nonce + 1,  # a fresh uploader
+                )
 
 # --- versions: list, compare with today, restore ------------------------------------------------
 with tab_versions:
@@ -209,19 +219,14 @@ with tab_versions:
             icon=":material/history:",
         ):
             result = store.restore_version(folder, chosen, actor=upload.actor(ctx))
-            if result.ok:
-                cache.clear()
-                st.session_state.pop("data_check", None)
-                st.session_state.pop("data_version", None)  # show the newest version first
-                st.session_state["data_flash"] = t(
+            written(
+                result,
+                lambda: t(
                     "data.versions.restored",
                     time=version_label(by_id[chosen]),
                     version=result.version,
-                )
-                st.rerun()
-            else:
-                st.error(t("data.save.failed"), icon=":material/error:")
-                show_problems(result.problems, lang)
+                ),
+            )
 
 # --- templates, the header mapping, download all ------------------------------------------------
 with tab_templates:
