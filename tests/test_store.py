@@ -33,6 +33,16 @@ def tables_of(folder: Path) -> dict[str, pd.DataFrame]:
     return upload.current_tables(folder)[0]
 
 
+def renamed(tables: dict[str, pd.DataFrame], old: str, new: str) -> dict[str, pd.DataFrame]:
+    """The tables that name programs, with program ``old`` called ``new`` in every one."""
+    frames = {}
+    for table in ("programs", "participations", "testimonials", "outcomes"):
+        frame = tables[table].copy()
+        frame["program_id"] = frame["program_id"].replace(old, new)
+        frames[table] = frame
+    return frames
+
+
 # --- writing a frame in the contract's format ---------------------------------------------------
 
 
@@ -174,12 +184,7 @@ def _rename_everywhere(folder: str, new_id: str, rounds: int) -> int:
     for i in range(rounds):
         tables = upload.current_tables(folder)[0]
         current = next(p for p in tables["programs"]["program_id"] if p.startswith("tono-"))
-        target = f"{new_id}-{i}"
-        frames = {}
-        for table in ("programs", "participations", "testimonials", "outcomes"):
-            frame = tables[table].copy()
-            frame["program_id"] = frame["program_id"].replace(current, target)
-            frames[table] = frame
+        frames = renamed(tables, current, f"{new_id}-{i}")
         # a generous wait: on a busy machine one save can hold the lock for many seconds
         result = store.save_tables(folder, frames, actor=new_id, timeout=600)
         saved += result.ok
@@ -223,12 +228,7 @@ def test_a_save_waits_for_the_lock_and_gives_up_with_a_message(data_copy):
 
 def test_a_failed_rename_leaves_the_previous_version_in_place(data_copy, monkeypatch):
     before = snapshot(data_copy)
-    tables = tables_of(data_copy)
-    frames = {}
-    for table in ("programs", "participations", "testimonials", "outcomes"):
-        frame = tables[table].copy()
-        frame["program_id"] = frame["program_id"].replace("tono-2017-09", "tono-2017-autumn")
-        frames[table] = frame
+    frames = renamed(tables_of(data_copy), "tono-2017-09", "tono-2017-autumn")
     real_replace = os.replace
     calls = []
 
@@ -316,12 +316,7 @@ def test_the_next_save_recovers_by_itself(data_copy):
 def test_reading_the_tables_waits_for_a_save_in_progress(data_copy, monkeypatch):
     import threading
 
-    tables = tables_of(data_copy)
-    frames = {}
-    for table in ("programs", "participations", "testimonials", "outcomes"):
-        frame = tables[table].copy()
-        frame["program_id"] = frame["program_id"].replace("tono-2017-09", "tono-2017-autumn")
-        frames[table] = frame
+    frames = renamed(tables_of(data_copy), "tono-2017-09", "tono-2017-autumn")
     real_replace = os.replace
     halfway = threading.Event()
 
