@@ -241,28 +241,30 @@ with tab_templates:
     )
     st.subheader(t("data.templates.title"))
     st.caption(t("data.templates.intro"))
+    formats = [
+        ("csv", "CSV", "text/csv"),
+        (
+            "xlsx",
+            "Excel (.xlsx)",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ]
     for table in schema.TABLES:
-        name, csv_col, xlsx_col = st.columns([2, 1, 1], vertical_alignment="center")
+        name, *columns = st.columns([2, 1, 1], vertical_alignment="center")
         name.markdown(f"**{table_label(table)}** (`{table}.csv`)")
         frame = ctx.full.table(table)
-        csv_col.download_button(
-            "CSV",
-            data=lambda table=table, frame=frame: upload.template_bytes(table, "csv", lang, frame),
-            file_name=f"{table}-template.csv",
-            mime="text/csv",
-            key=f"data_tpl_{table}_csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
-        xlsx_col.download_button(
-            "Excel (.xlsx)",
-            data=lambda table=table, frame=frame: upload.template_bytes(table, "xlsx", lang, frame),
-            file_name=f"{table}-template.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"data_tpl_{table}_xlsx",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        for column, (fmt, label, mime) in zip(columns, formats, strict=True):
+            column.download_button(
+                label,
+                data=lambda table=table, fmt=fmt, frame=frame: upload.template_bytes(
+                    table, fmt, lang, frame
+                ),
+                file_name=f"{table}-template.{fmt}",
+                mime=mime,
+                key=f"data_tpl_{table}_{fmt}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
     with st.expander(t("data.mapping.title")):
         st.caption(t("data.mapping.files"))
         st.dataframe(upload.file_names_frame(lang), hide_index=True, width="stretch")
