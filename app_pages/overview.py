@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from dashboard import access, charts, metrics
-from dashboard.i18n import format_number, town_name
-from dashboard.palette import town_colours
+from dashboard import access, charts, metrics, overview
+from dashboard.i18n import format_number
 from shell import context
 
 ctx = context()
@@ -19,16 +18,11 @@ st.caption(t("overview.subtitle"))
 raw = metrics.headline(ctx.data)
 # whole-network totals stay; a count of fewer than 3 people in a breakdown is shown as "<3"
 h = access.mask_headline(raw, viewer, ctx.filters.towns, filtered=ctx.filters.active)
-cards = [
-    ("programs", h["programs"], None),
-    ("towns", h["towns"], None),
-    ("participants", h["participants"], None),
-    ("nationalities", h["nationalities"], None),
-    ("person_days", h["person_days"], None),
-    ("outcomes", h["outcomes"], None),
-]
-for column, (key, value, _) in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(t(f"overview.metric.{key}"), n(value), help=t(f"overview.help.{key}"))
+cards = ["programs", "towns", "participants", "nationalities", "person_days", "outcomes"]
+shown = {key: n(h[key]) for key in cards}
+for row in overview.card_rows(shown):
+    for column, key in zip(st.columns(len(row)), row, strict=True):
+        column.metric(t(f"overview.metric.{key}"), shown[key], help=t(f"overview.help.{key}"))
 
 notes = []
 if raw["participants_reported"] != raw["participants_in_programs"]:
@@ -52,34 +46,19 @@ for note in notes:
 
 left, right = st.columns([3, 2])
 with left:
-    table = metrics.participants_by_town(ctx.data)
-    # a town with 1 or 2 people is not drawn for a viewer who may not see them one by one
-    small = access.is_small(table, ["listed", "reported"], viewer)
-    hidden = table[small.to_numpy()]
-    table = table[~small.to_numpy()].reset_index(drop=True)
-    if table.empty:
+    section = overview.town_bars(ctx.data, ctx.full, lang, viewer)
+    if section.chart is None:
         st.info(t("common.no_data"))
     else:
-        table["town"] = [town_name(row, lang) for row in table.to_dict("records")]
-        top = table.iloc[0]
-        fig = charts.participants_by_town(
-            table,
-            labels={
-                "listed": t("overview.chart.listed"),
-                "reported": t("overview.chart.reported"),
-                "town": t("overview.chart.town"),
-            },
-            colours=town_colours(list(ctx.full.regions["region_id"])),
-            title=t("overview.chart.title", town=top["town"], n=format_number(top["listed"], lang)),
-        )
         st.plotly_chart(
-            fig,
+            section.chart.figure,
             key="overview_by_town",
-            config={"toImageButtonOptions": {"filename": "participants-by-town"}},
+            config=charts.export_config(section.chart.file_name),
         )
-    if not hidden.empty:
-        names = ", ".join(town_name(row, lang) for row in hidden.to_dict("records"))
-        st.caption(t("access.hidden_bars", names=names))
+        if section.chart.note:
+            st.caption(section.chart.note)
+    if section.hidden:
+        st.caption(t("access.hidden_bars", names=", ".join(section.hidden)))
 with right:
     st.subheader(t("overview.purpose.title"))
     st.markdown(t("overview.purpose.mission"))

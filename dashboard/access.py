@@ -360,9 +360,14 @@ def mask_count(
     threshold: int = SMALL_COUNT_THRESHOLD,
     town: str | None = None,
 ) -> int | str | None:
-    """One count for display: ``"<3"`` when ``viewer`` must not see it, else the count."""
-    frame = pd.DataFrame({"n": [value]})
-    return mask_small_counts(frame, ["n"], viewer, threshold, town)["n"].iloc[0]
+    """One count for display: ``"<3"`` when ``viewer`` must not see it, else the count (the
+    rule of ``small_cells``, for one value)."""
+    own = viewer.role == "municipality" and town is not None and town == viewer.town
+    if viewer.role == "staff" or own:
+        return value
+    if value is None or pd.isna(value) or not 0 < value < threshold:
+        return value
+    return f"<{threshold}"
 
 
 def shows_all_counts(viewer: Viewer, towns: Iterable[str] = ()) -> bool:

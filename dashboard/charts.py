@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.express as px
@@ -24,6 +24,15 @@ class Chart:
     table: pd.DataFrame
     file_name: str
     note: str = ""  # what the figure leaves out of the table, said under it
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """A chart (None when nothing can be drawn) and the names of what it leaves out for the
+    viewer (rows of 1 or 2 people they may not see; the page names them under the chart)."""
+
+    chart: Chart | None
+    hidden: list[str] = field(default_factory=list)
 
 
 DRAWN_AT_MOST = 40  # towns or programs a chart draws; its table lists them all
@@ -60,6 +69,7 @@ def export_config(filename: str) -> dict:
 
 TITLE_SIZE = 20  # titles read from the back of a room
 MARKERS_UP_TO = 200  # points a line chart marks one by one
+BARS_IN_DEFAULT_HEIGHT = 15  # bars a chart of default height labels legibly
 
 
 def _value_room(values: pd.Series, share: float = 0.28) -> list[float]:
@@ -399,4 +409,6 @@ def participants_by_town(
         tickformat="d",
         dtick=1 if table["listed"].max() <= 12 else None,
     )
+    if len(table) > BARS_IN_DEFAULT_HEIGHT:  # each town's name stays readable
+        fig.update_layout(height=20 * len(table) + 140)
     return style(fig, title)

@@ -44,6 +44,7 @@ def program_years(programs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@memo
 def year_span(ds: Dataset) -> tuple[int, int] | None:
     """The first and last year any program runs in, or None when no program has dates."""
     years = program_years(ds.programs)

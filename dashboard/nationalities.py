@@ -8,28 +8,18 @@ of a chart and named in ``hidden`` (the page says so under the chart).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
 from dashboard import breakdowns, charts
 from dashboard.access import Viewer, is_small, listable, mask_small_counts
 from dashboard.breakdowns import display_table
-from dashboard.charts import DRAWN_AT_MOST, Chart
+from dashboard.charts import DRAWN_AT_MOST, Chart, Section
 from dashboard.data import Dataset
 from dashboard.i18n import country_name, format_number, t, town_names
 from dashboard.memo import memo
 from dashboard.metrics import headline
 from dashboard.palette import town_colours
 from dashboard.timeline import program_names
-
-
-@dataclass(frozen=True, eq=False)
-class Section:
-    """A chart (None when nothing can be drawn) and the names of what it leaves out."""
-
-    chart: Chart | None
-    hidden: list[str] = field(default_factory=list)
 
 
 def _split(frame: pd.DataFrame, columns: list[str], viewer: Viewer):

@@ -201,6 +201,17 @@ def test_zero_and_unknown_counts_single_nobody_out():
     assert list(access.is_small(frame, ["people"], PUBLIC)) == [False, False, True, False]
 
 
+def test_one_count_is_masked_by_the_same_rule_as_a_table():
+    values = [0, None, 1, 2, 3]
+    for viewer, town in [(PUBLIC, None), (TONO, "yame"), (TONO, None), (TONO, "tono"),
+                         (STAFF, None)]:  # fmt: skip
+        frame = pd.DataFrame({"n": pd.array(values, dtype="Int64"), "region_id": "x"})
+        table = access.mask_small_counts(frame, ["n"], viewer, town=town)["n"].tolist()
+        one = [access.mask_count(v, viewer, town=town) for v in values]
+        assert [None if pd.isna(v) else v for v in table] == one, (viewer, town)
+    assert access.mask_count(2, TONO, town="tono") == 2 and access.mask_count(2, TONO) == "<3"
+
+
 def test_headline_totals_stay_and_small_subgroups_are_masked(dataset):
     h = metrics.headline(dataset)
     shown = access.mask_headline(h, PUBLIC)

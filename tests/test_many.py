@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import access, breakdowns, charts, nationalities, timeline
+from dashboard import access, breakdowns, charts, metrics, nationalities, overview, timeline
 from dashboard.charts import DRAWN_AT_MOST
 from dashboard.data import load_dataset
 from dashboard.i18n import t
@@ -69,7 +69,31 @@ def test_a_long_running_total_is_a_line_with_its_final_value_noted(many):
                      str(final["person_days"])]  # fmt: skip
 
 
+def test_the_overview_draws_the_40_towns_with_most_people(many):
+    section = overview.town_bars(many, many, "ja", access.STAFF)
+    bars = section.chart.figure.data[0]
+    towns = metrics.participants_by_town(many)
+    assert len(towns) > DRAWN_AT_MOST
+    # drawn from the bottom up: the last bar is the town with most people
+    assert list(bars.x[::-1]) == list(towns["listed"].iloc[:DRAWN_AT_MOST])
+    assert set(bars.customdata[:, 0]) == set(towns["region_id"].iloc[:DRAWN_AT_MOST])
+    assert list(section.chart.table["region_id"]) == list(towns["region_id"])
+    assert section.chart.figure.layout.height == 20 * DRAWN_AT_MOST + 140
+    assert section.chart.note == t("overview.chart.top", "ja", shown=40, total=str(len(towns)))
+
+
+def test_headline_numbers_take_two_rows_once_one_is_too_long_for_a_sixth():
+    short = dict.fromkeys("abcdef", "100,000")
+    assert overview.card_rows(short) == [list("abcdef")]
+    long = short | {"e": "3,194,216"}
+    assert overview.card_rows(long) == [list("abc"), list("def")]
+
+
 def test_few_towns_are_all_drawn_with_no_note(dataset):
+    fig = overview.town_bars(dataset, dataset, "en", access.STAFF).chart.figure
+    assert dict(zip(fig.data[0].customdata[:, 0], fig.data[0].x, strict=True)) == {
+        "tono": 11, "ishinomaki": 8, "shimokawa": 4, "urahoro": 3, "yame": 1}  # fmt: skip
+    assert fig.layout.height is None
     chart = timeline.gantt_chart(dataset, dataset, "en", access.STAFF)
     assert sum(len(trace.x) for trace in chart.figure.data) == 5 and chart.note == ""
     assert nationalities.by_town(dataset, dataset, "en", access.STAFF).chart.note == ""
