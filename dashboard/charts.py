@@ -411,4 +411,6 @@ def participants_by_town(
     )
     if len(table) > BARS_IN_DEFAULT_HEIGHT:  # each town's name stays readable
         fig.update_layout(height=20 * len(table) + 140)
+    # the marker's legend above the bars, so it takes no width from them
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"})
     return style(fig, title)

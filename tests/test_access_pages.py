@@ -120,7 +120,7 @@ def test_staff_reach_the_data_page():
 def test_network_totals_are_shown_to_everyone(who):
     metrics = metrics_of(open_page("overview.py", who))
     assert metrics["Participants listed"] == "27" and metrics["Nationalities"] == "15"
-    assert metrics["Person-days in towns"] == "152"
+    assert metrics["Person-days"] == "152"
 
 
 def bars(at: AppTest) -> dict[str, int]:
@@ -166,9 +166,9 @@ def test_a_nationality_of_one_person_in_the_link_is_masked_for_the_public():
     # Hester, the one person from the UK: 11 days in Shimokawa
     metrics = metrics_of(open_page("overview.py", "public", {"nat": "GB"}))
     assert metrics["Participants listed"] == "<3" and metrics["Nationalities"] == "<3"
-    assert metrics["Person-days in towns"] == "–"
+    assert metrics["Person-days"] == "–"
     staff = metrics_of(open_page("overview.py", "staff", {"nat": "GB"}))
-    assert (staff["Participants listed"], staff["Person-days in towns"]) == ("1", "11")
+    assert (staff["Participants listed"], staff["Person-days"]) == ("1", "11")
 
 
 # --- sign-in --------------------------------------------------------------------------------

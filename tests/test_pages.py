@@ -53,7 +53,7 @@ def test_overview_shows_the_headline_numbers():
         "Partner towns": "5",
         "Participants listed": "27",
         "Nationalities": "15",
-        "Person-days in towns": "152",
+        "Person-days": "152",
         "Outcomes made": "6",
     }
 
