@@ -8,7 +8,8 @@ For each size:
 - server side, in a fresh process (``bench/worker.py``): load + validate time, the peak memory of
   that process after it loaded the data and rendered every page, and each page's run time under
   AppTest, cold (first run in a new session, derived caches emptied) and warm (median of
-  ``--repeat`` reruns);
+  ``--repeat`` reruns); and the peak memory of one more process after ``--soak-rounds``
+  rounds of every page opened with another town chosen and cleared;
 - in headless Chromium (unless ``--no-browser``): time from opening the app to its first chart
   drawn, from a filter change to the updated chart, and to open each page from the navigation;
   the first two also for the floor app (``bench/floor_app.py``: the same figures, pre-computed,
@@ -126,10 +127,16 @@ def _worker(folder: Path, repeat: int, workdir: Path, extra: list[str], timeout:
 
 
 def server_side(
-    folder: Path, repeat: int, workdir: Path, timeout: float, first_only: bool = False
+    folder: Path,
+    repeat: int,
+    workdir: Path,
+    timeout: float,
+    first_only: bool = False,
+    soak_rounds: int = 0,
 ) -> dict:
     """Load, first run and the default page in one process, then each other page in its own
-    process (so a page that takes too long is stopped after ``timeout`` seconds)."""
+    process (so a page that takes too long is stopped after ``timeout`` seconds); with
+    ``soak_rounds``, the peak memory after that many rounds of reruns, in one more process."""
     pages = registered_pages()[: 1 if first_only else None]
     result = _worker(folder, repeat, workdir, ["--pages", pages[0]], max(timeout, 600))
     if result is None:
@@ -145,6 +152,8 @@ def server_side(
         result["pages"].update(part["pages"])
         peaks.append(part["peak_rss_mb"])
     result["peak_rss_mb"] = max(peaks)
+    if soak_rounds:
+        result["soak"] = _worker(folder, 1, workdir, ["--soak", str(soak_rounds)], timeout)
     return result
 
 
@@ -400,6 +409,13 @@ def markdown(results: dict[str, dict], repeat: int) -> str:
         f"{results[n]['server']['peak_rss_mb']:.0f} MB"
         + at_l(n, results[n]["server"]["peak_rss_mb"], TARGETS["memory_mb"]) for n in sizes
     ], "≤ 1 GB")  # fmt: skip
+    soaks = [results[n]["server"].get("soak") for n in sizes]
+    if any(soaks):
+        row("peak memory after reruns (every page, a town chosen and cleared, N rounds)", [
+            f"{soak['peak_rss_mb']:.0f} MB after {soak['runs']:,} runs ({soak['rounds']} rounds)"
+            + at_l(n, soak["peak_rss_mb"], TARGETS["memory_mb"]) if soak else "–"
+            for n, soak in zip(sizes, soaks, strict=True)
+        ], "≤ 1 GB")  # fmt: skip
     row("app first run, CSV read included", [_s(results[n]["server"]["first_run"])
                                               for n in sizes])  # fmt: skip
     names: list[str] = []
@@ -498,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--page-timeout", type=float, default=300, help="seconds before a page's runs are stopped"
     )
+    parser.add_argument(
+        "--soak-rounds", type=int, default=20, help="rounds of reruns for the memory soak (0: none)"
+    )
     args = parser.parse_args(argv)
     names = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [n for n in names if n not in SIZES]
@@ -512,7 +531,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = data_folder(SIZES[name], workdir, args.seed)
         print(f"[{name}] {folder}: server side…", file=sys.stderr, flush=True)
         server = server_side(
-            folder, args.repeat, workdir, args.page_timeout, first_only=args.first_page_only
+            folder,
+            args.repeat,
+            workdir,
+            args.page_timeout,
+            first_only=args.first_page_only,
+            soak_rounds=args.soak_rounds,
         )
         results[name] = {"folder": str(folder), "server": server}
         if not args.no_browser:

@@ -4,6 +4,7 @@
 JSON: load + validate time, the app's first run, a filter change and the figures the floor app
 redraws (unless ``--no-load``), each page's cold and warm run time under AppTest, and the peak
 memory (``ru_maxrss``) of this process, which has loaded the data and rendered those pages.
+With ``--soak ROUNDS`` it writes instead the peak memory after many reruns (``soak``).
 """
 
 from __future__ import annotations
@@ -158,6 +159,34 @@ def measure(folder: str, repeat: int, pages: list[str] | None = None, load: bool
     return out
 
 
+def soak(folder: str, rounds: int) -> dict:
+    """Peak memory after ``rounds`` rounds of: every page opened, a town chosen (another town
+    each round) and cleared again, so the remembered charts and tables fill up to their bounds."""
+    os.environ["DASHBOARD_DATA_DIR"] = folder
+    sys.path.insert(0, str(ROOT))
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
+    from dashboard import cache, metrics
+
+    towns = list(metrics.participants_by_town(cache.load().dataset)["region_id"])
+    at = _new_app()
+    at.run()
+    runs, start = 1, time.perf_counter()
+    for i in range(rounds):
+        for name in registered_pages():
+            at.switch_page(f"app_pages/{name}")
+            at.run()
+            at.multiselect(key="town").set_value([towns[i % len(towns)]]).run()
+            at.multiselect(key="town").set_value([]).run()
+            runs += 3
+            if at.exception:
+                raise RuntimeError(f"{name}: {_errors(at)}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{runs} runs: peak {peak:.0f} MB, {time.perf_counter() - start:.0f} s", flush=True)
+    return {"rounds": rounds, "runs": runs, "peak_rss_mb": peak}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.worker")
     parser.add_argument("folder")
@@ -165,9 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--pages", help="comma-separated page files (default: every page)")
     parser.add_argument("--no-load", action="store_true", help="pages only")
+    parser.add_argument("--soak", type=int, metavar="ROUNDS", help="peak memory after reruns")
     args = parser.parse_args(argv)
     pages = args.pages.split(",") if args.pages else None
-    result = measure(args.folder, args.repeat, pages, load=not args.no_load)
+    if args.soak:
+        result = soak(args.folder, args.soak)
+    else:
+        result = measure(args.folder, args.repeat, pages, load=not args.no_load)
     Path(args.out).write_text(json.dumps(result), encoding="utf-8")
     return 0
 

@@ -13,13 +13,15 @@ from .conftest import ROOT
 def test_the_benchmark_at_size_s_prints_every_row(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--sizes", "S", "--repeat", "1", "--no-browser",
-         "--workdir", str(tmp_path), "--json", str(tmp_path / "bench.json")],
+         "--soak-rounds", "2", "--workdir", str(tmp_path), "--json", str(tmp_path / "bench.json")],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     table = done.stdout
     for label in ("load + validate", "peak memory", "app first run", "filter change"):
         assert label in table
+    soak = next(r for r in table.splitlines() if "peak memory after reruns" in r)
+    assert f"after {1 + 2 * 3 * len(registered_pages())} runs (2 rounds)" in soak
     for name in registered_pages():
         line = next(r for r in table.splitlines() if f"page {name.removesuffix('.py')}:" in r)
         assert " ms / " in line and "error" not in line, line
@@ -42,6 +44,7 @@ def fake_result(pages: list[str]) -> dict:
             "pages": {name: dict(page) for name in pages},
             "filter_change": 0.2,
             "peak_rss_mb": 700.0,
+            "soak": {"rounds": 20, "runs": 421, "peak_rss_mb": 1100.0},
         },
         "browser": {
             "app_first_chart": 3.0,
@@ -62,6 +65,8 @@ def test_the_table_marks_targets_met_and_missed_at_l():
     lines = {line.split(" | ")[0].strip("| "): line for line in table.splitlines()}
     assert "2.00 s ✓" in lines["load + validate (median)"]
     assert "700 MB ✓" in lines["peak memory (ru_maxrss, load + a page, largest)"]
+    soak = lines["peak memory after reruns (every page, a town chosen and cleared, N rounds)"]
+    assert "1100 MB after 421 runs (20 rounds) ✗" in soak
     assert "1.20× ✓" in lines["browser: first chart"]
     assert "1.50× ✗" in lines["browser: filter change → updated chart"]
     assert "2.50 s ✗" in lines["browser: open page maps from the navigation → partner map drawn"]
