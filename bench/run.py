@@ -153,7 +153,10 @@ def server_side(
         peaks.append(part["peak_rss_mb"])
     result["peak_rss_mb"] = max(peaks)
     if soak_rounds:
-        result["soak"] = _worker(folder, 1, workdir, ["--soak", str(soak_rounds)], timeout)
+        soak = _worker(folder, 1, workdir, ["--soak", str(soak_rounds)], timeout)
+        if soak is None:
+            print(f"    memory soak: stopped after {timeout:.0f} s", file=sys.stderr, flush=True)
+        result["soak"] = soak or {"error": f"stopped after {timeout:.0f} s"}
     return result
 
 
@@ -412,8 +415,9 @@ def markdown(results: dict[str, dict], repeat: int) -> str:
     soaks = [results[n]["server"].get("soak") for n in sizes]
     if any(soaks):
         row("peak memory after reruns (every page, a town chosen and cleared, N rounds)", [
+            "–" if not soak else soak["error"] if "error" in soak else
             f"{soak['peak_rss_mb']:.0f} MB after {soak['runs']:,} runs ({soak['rounds']} rounds)"
-            + at_l(n, soak["peak_rss_mb"], TARGETS["memory_mb"]) if soak else "–"
+            + at_l(n, soak["peak_rss_mb"], TARGETS["memory_mb"])
             for n, soak in zip(sizes, soaks, strict=True)
         ], "≤ 1 GB")  # fmt: skip
     row("app first run, CSV read included", [_s(results[n]["server"]["first_run"])

@@ -33,6 +33,7 @@ from dashboard.i18n import (
     language_name,
     t,
     town_name,
+    town_names,
 )
 from dashboard.palette import NEUTRAL, UNKNOWN_COLOUR, town_colours
 
@@ -204,11 +205,9 @@ def relationship_notes(
             notes.append(t("town.note.returning_count", lang, n=shown["returning"]))
     elif len(back):
         names = []
+        names_by_id = town_names(ds, lang)
         for row in back.to_dict("records"):
-            others = [
-                town_name(towns.find_town(ds, r) or {"name_en": r, "name_ja": r}, lang)
-                for r in row["other_towns"]
-            ] or [town_name(towns.find_town(ds, region_id), lang)]
+            others = [names_by_id.get(r, r) for r in row["other_towns"]] or [names_by_id[region_id]]
             sep = "、" if lang == "ja" else ", "
             country = country_name(row["nationality"], lang)
             if row["display_name"]:

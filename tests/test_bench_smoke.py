@@ -67,6 +67,9 @@ def test_the_table_marks_targets_met_and_missed_at_l():
     assert "700 MB ✓" in lines["peak memory (ru_maxrss, load + a page, largest)"]
     soak = lines["peak memory after reruns (every page, a town chosen and cleared, N rounds)"]
     assert "1100 MB after 421 runs (20 rounds) ✗" in soak
+    stopped = fake_result(["overview.py"])
+    stopped["server"]["soak"] = {"error": "stopped after 300 s"}
+    assert "| stopped after 300 s |" in markdown({"L": stopped}, repeat=3)
     assert "1.20× ✓" in lines["browser: first chart"]
     assert "1.50× ✗" in lines["browser: filter change → updated chart"]
     assert "2.50 s ✗" in lines["browser: open page maps from the navigation → partner map drawn"]

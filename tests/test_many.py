@@ -3,9 +3,11 @@ every row (a browser takes seconds to draw thousands of boxes or bars)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard import access, breakdowns, charts, metrics, nationalities, overview, timeline
+from dashboard import town as towns
 from dashboard.charts import DRAWN_AT_MOST
 from dashboard.data import load_dataset
 from dashboard.i18n import t
@@ -87,6 +89,33 @@ def test_headline_numbers_take_two_rows_once_one_is_too_long_for_a_sixth():
     assert overview.card_rows(short) == [list("abcdef")]
     long = short | {"e": "3,194,216"}
     assert overview.card_rows(long) == [list("abc"), list("def")]
+
+
+def test_every_town_at_once_counts_as_each_of_80_towns_alone(many):
+    every = towns.network_figures(many)
+    assert len(every) == 80 and every["returning"].sum() > 0
+    for rid in every.index:
+        assert every.loc[rid].to_dict() == towns.figures(many, rid), rid
+
+
+def test_returning_people_of_a_town_are_counted_person_by_person(many):
+    pairs = many.participations.merge(many.programs[["program_id", "region_id"]])
+    people = many.participants.set_index("participant_id")
+    rid = towns.network_figures(many)["returning"].idxmax()
+    back = towns.returning(many, rid)
+    mine = set(pairs.loc[pairs["region_id"] == rid, "participant_id"])
+    expected = []
+    for pid in sorted(mine):
+        theirs = pairs[pairs["participant_id"] == pid]
+        if len(theirs) > 1:
+            person = people.loc[pid]
+            named = bool(person["public_consent"]) and not pd.isna(person["display_name"])
+            nationality = "" if pd.isna(person["nationality"]) else person["nationality"]
+            others = sorted(set(theirs["region_id"]) - {rid})
+            shown = person["display_name"] if named else ""
+            expected.append([pid, shown, nationality, len(theirs), others])
+    assert len(expected) > 1 and any(row[1] for row in expected)
+    assert back.values.tolist() == expected
 
 
 def test_few_towns_are_all_drawn_with_no_note(dataset):

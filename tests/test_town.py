@@ -114,6 +114,15 @@ def test_the_network_average_is_over_all_five_towns(dataset):
     assert table.loc["testimonials", "town"] == 5
 
 
+def test_every_town_at_once_counts_as_each_town_alone(dataset):
+    every = towns.network_figures(dataset)
+    assert list(every.index) == towns.town_ids(dataset)
+    for rid in every.index:
+        assert every.loc[rid].to_dict() == towns.figures(dataset, rid), rid
+    # Urahoro's two testimonials are tied to it through related_program_ids only
+    assert every.loc["urahoro", "testimonials"] == len(towns.testimonials(dataset, "urahoro")) > 0
+
+
 def test_a_pinned_highlight_comes_first(dataset):
     texts = dataset.testimonials.copy()
     texts["highlight"] = texts["highlight"].astype("object")
