@@ -10,7 +10,7 @@ import map_view
 import present
 from dashboard import access, maps, report
 from dashboard import town as towns
-from dashboard.i18n import country_name, format_number, town_name
+from dashboard.i18n import country_name, format_number, label, town_name
 from shell import context
 
 ctx = context()
@@ -63,9 +63,9 @@ def town_picker() -> None:
             on_change=lambda: choose_town(st.session_state["town_pick"]),
         )
         return
-    for region_id, label in labels.items():
+    for region_id, text in labels.items():
         st.button(
-            label,
+            text,
             key=f"town_pick_{region_id}",
             icon=":material/location_city:",
             type="tertiary",
@@ -168,7 +168,7 @@ with chart_right:
         for row in summary.to_dict("records"):
             item = t(
                 "town.outcomes.summary_item",
-                kind=t(f"town.kind.{row['kind']}"),
+                kind=label("town.kind", row["kind"], lang),
                 items=n(row["quantity"] or row["items"]),
             )
             if row["languages"]:

@@ -56,6 +56,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def label(group: str, value: object, lang: str = DEFAULT_LANG) -> str:
+    """The catalog's text for ``{group}.{value}`` in ``lang`` ("town.kind", "leaflet"); a value
+    the catalog has no entry for (an outcome kind a town office named itself) as it is."""
+    key = f"{group}.{value}"
+    return t(key, lang) if key in catalogs()[DEFAULT_LANG] else str(value)
+
+
 def translator(lang: str):
     """``t`` bound to one language, for a page: ``tr = translator("ja"); tr("nav.overview")``."""
 

@@ -30,6 +30,7 @@ from dashboard.i18n import (
     format_date,
     format_date_range,
     format_number,
+    label,
     language_name,
     t,
     town_name,
@@ -38,6 +39,7 @@ from dashboard.i18n import (
 from dashboard.palette import NEUTRAL, UNKNOWN_COLOUR, town_colours
 
 CHROMIUM = "/usr/bin/chromium"
+RETURNING_NAMED_UP_TO = 10  # returning people named in a sentence; returning.csv has them all
 REPORT_WIDTH = 660  # px: a chart's width, inside an A4 page with 15 mm margins (680 px)
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": False, "displayModeBar": False}
 
@@ -114,7 +116,7 @@ def program_rows(
             {
                 t("town.col.program", lang): row["title"],
                 t("town.col.dates", lang): format_date_range(start, end, lang),
-                t("town.col.kind", lang): t(f"town.kind.{row['kind']}", lang),
+                t("town.col.kind", lang): label("town.kind", row["kind"], lang),
                 t("town.col.days", lang): format_number(
                     None if pd.isna(row["days"]) else int(row["days"]), lang
                 ),
@@ -206,7 +208,7 @@ def relationship_notes(
     elif len(back):
         names = []
         names_by_id = town_names(ds, lang)
-        for row in back.to_dict("records"):
+        for row in back.iloc[:RETURNING_NAMED_UP_TO].to_dict("records"):
             others = [names_by_id.get(r, r) for r in row["other_towns"]] or [names_by_id[region_id]]
             sep = "、" if lang == "ja" else ", "
             country = country_name(row["nationality"], lang)
@@ -229,6 +231,9 @@ def relationship_notes(
                         towns=sep.join(others),
                     )
                 )
+        if len(back) > RETURNING_NAMED_UP_TO:
+            more = format_number(len(back) - RETURNING_NAMED_UP_TO, lang)
+            names.append(t("town.note.returning_more", lang, n=more))
         notes.append(
             t("town.note.returning_who", lang, names=(" ／ " if lang == "ja" else "; ").join(names))
         )
@@ -240,7 +245,7 @@ def outcome_rows(ds: Dataset, region_id: str, lang: str) -> pd.DataFrame:
     table = towns.outcomes(ds, region_id)
     rows = [
         {
-            t("town.col.outcome", lang): t(f"town.kind.{row['kind']}", lang),
+            t("town.col.outcome", lang): label("town.kind", row["kind"], lang),
             t("town.col.language", lang): language_name(
                 None if pd.isna(row["language"]) else row["language"], lang
             ),
@@ -533,7 +538,7 @@ def _report_sections(
         "outcomes": [
             {
                 "kind_id": row["kind"],
-                "kind": t(f"town.kind.{row['kind']}", lang),
+                "kind": label("town.kind", row["kind"], lang),
                 "language": language_name(
                     None if pd.isna(row["language"]) else row["language"], lang
                 ),

@@ -26,11 +26,11 @@ from dashboard.breakdowns import display_table, person_label
 from dashboard.charts import DRAWN_AT_MOST, Chart
 from dashboard.data import Dataset
 from dashboard.i18n import (
-    catalogs,
     country_name,
     format_date,
     format_date_range,
     format_number,
+    label,
     t,
     town_name,
     town_names,
@@ -356,8 +356,7 @@ def cumulative_title(cumulative: pd.DataFrame, lang: str) -> str:
 
 def kind_label(kind: str, lang: str) -> str:
     """A program kind ("team", "residency") in ``lang``; an unknown kind as it is."""
-    key = f"timeline.kind.{kind}"
-    return t(key, lang) if key in catalogs()["en"] else kind
+    return label("timeline.kind", kind, lang)
 
 
 def _dates(start, end, lang: str) -> str:

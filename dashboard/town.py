@@ -467,11 +467,6 @@ def comparison_figure(
     return style(fig, title)
 
 
-def kind_label_key(kind: str) -> str:
-    """The catalog key for an outcome or program kind (``town.kind.<kind>``)."""
-    return f"town.kind.{kind}"
-
-
 def languages_text(codes: list[str], lang: str) -> str:
     """Language codes as names in ``lang``, joined (``English, Chinese, Thai``)."""
     sep = "、" if lang == "ja" else ", "

@@ -28,7 +28,14 @@ import plotly.graph_objects as go
 
 from dashboard.charts import style
 from dashboard.data import Dataset, isin, read_table, table_path
-from dashboard.i18n import country_flag, country_name, format_date_range, format_number, t
+from dashboard.i18n import (
+    country_flag,
+    country_name,
+    format_date_range,
+    format_number,
+    label,
+    t,
+)
 from dashboard.memo import memo
 from dashboard.metrics import Filters
 
@@ -427,7 +434,7 @@ def _program_label(program: Mapping, lang: str) -> str:
     dates = format_date_range(
         None if pd.isna(start) else start.date(), None if pd.isna(end) else end.date(), lang
     )
-    kind = t(f"voices.kind.{program['kind']}", lang)
+    kind = label("voices.kind", program["kind"], lang)
     return t("voices.program", lang, kind=kind, dates=dates)
 
 

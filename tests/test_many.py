@@ -118,6 +118,17 @@ def test_returning_people_of_a_town_are_counted_person_by_person(many):
     assert back.values.tolist() == expected
 
 
+def test_a_town_names_ten_returning_people_and_counts_the_rest(many):
+    from dashboard import report
+
+    rid = towns.network_figures(many)["returning"].idxmax()
+    back = towns.returning(many, rid)
+    assert len(back) > report.RETURNING_NAMED_UP_TO
+    note = next(n for n in report.relationship_notes(many, rid, "en") if "Returning" in n)
+    assert note.count(", also in ") == report.RETURNING_NAMED_UP_TO
+    assert f"and {len(back) - report.RETURNING_NAMED_UP_TO} more" in note
+
+
 def test_few_towns_are_all_drawn_with_no_note(dataset):
     fig = overview.town_bars(dataset, dataset, "en", access.STAFF).chart.figure
     assert dict(zip(fig.data[0].customdata[:, 0], fig.data[0].x, strict=True)) == {

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dashboard import report
 from dashboard import town as towns
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 
 from .conftest import app_test, figure_data
 
@@ -351,3 +352,13 @@ def test_present_mode_hides_the_chrome_and_keeps_the_flag_across_pages():
 def test_without_present_there_is_no_projector_style():
     at = app_test().run()
     assert not any("stSidebar" in h.proto.body for h in at.get("html"))
+
+
+def test_an_outcome_kind_the_catalog_does_not_know_is_shown_as_written(dataset):
+    made = dataset.outcomes.copy()
+    made.loc[made.index[0], "kind"] = "map"
+    ds = dataset.replace(outcomes=made)
+    rid = ds.programs.set_index("program_id").loc[made.iloc[0]["program_id"], "region_id"]
+    shown = report.outcome_rows(ds, rid, "ja")[t("town.col.outcome", "ja")].tolist()
+    assert "map" in shown and label("town.kind", "leaflet", "ja") == "チラシ"
+    assert "town.kind." not in report.town_report(ds, rid, "ja", map_image=None)
