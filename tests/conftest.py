@@ -27,6 +27,17 @@ def dataset() -> Dataset:
     return result.dataset
 
 
+def synthetic_dataset(folder: Path, **sizes) -> Dataset:
+    """A synthetic dataset (``dashboard.synth.write_dataset`` arguments) written to ``folder``
+    and loaded; the test fails when it does not load."""
+    from dashboard.synth import write_dataset
+
+    write_dataset(folder, **sizes)
+    result = load_dataset(folder)
+    assert result.ok, [p.line() for p in result.problems[:5]]
+    return result.dataset
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled data folder."""

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from dashboard import metrics
-from dashboard.data import load_dataset
 from dashboard.metrics import Filters
-from dashboard.synth import write_dataset
+
+from .conftest import synthetic_dataset
 
 FILTERS = {
     "none": Filters(),
@@ -64,10 +64,7 @@ def outputs(ds, filters: Filters) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synthetic")
-    write_dataset(folder, towns=40, participants=1500, seed=3)
-    result = load_dataset(folder)
-    assert result.ok
-    return result.dataset
+    return synthetic_dataset(folder, towns=40, participants=1500, seed=3)
 
 
 EXPECTED = {

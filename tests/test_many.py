@@ -9,18 +9,15 @@ import pytest
 from dashboard import access, breakdowns, charts, metrics, nationalities, overview, timeline
 from dashboard import town as towns
 from dashboard.charts import DRAWN_AT_MOST
-from dashboard.data import load_dataset
 from dashboard.i18n import t
 from dashboard.synth import write_dataset
+
+from .conftest import app_test, synthetic_dataset
 
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("many")
-    write_dataset(folder, towns=80, participants=900, seed=11)
-    result = load_dataset(folder)
-    assert result.ok
-    return result.dataset
+    return synthetic_dataset(tmp_path_factory.mktemp("many"), towns=80, participants=900, seed=11)
 
 
 def test_the_treemap_draws_the_40_towns_with_most_people(many):
@@ -148,10 +145,6 @@ def test_many_bars_carry_no_text_beside_them_and_few_do(many, dataset):
 
 
 def test_beside_the_gantt_at_most_20_undated_programs_are_listed(tmp_path, monkeypatch):
-    import pandas as pd
-
-    from .conftest import app_test
-
     write_dataset(tmp_path, towns=30, participants=300, seed=5)
     programs = pd.read_csv(tmp_path / "programs.csv", dtype=str, keep_default_na=False)
     programs.loc[:24, ["start_date", "end_date"]] = ""  # 25 programs of unknown dates
