@@ -61,6 +61,14 @@ class Dataset:
         return dataclasses.replace(self, **tables)
 
 
+def split_ids(cell: object) -> list[str]:
+    """The ids in a ``*_ids`` cell (``related_program_ids``): separated by ``;`` or spaces, as
+    the loader checks them; an empty or missing cell has none."""
+    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
+        return []
+    return [token for token in re.split(r"[;\s]+", str(cell)) if token]
+
+
 def empty_dataset() -> Dataset:
     """A dataset with every table empty (the contract's columns, no rows)."""
     from dashboard import schema
@@ -512,7 +520,7 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str])
         for row, value in pending.items():
             if pd.isna(value):
                 continue
-            for token in re.split(r"[;\s]+", str(value)) if column.endswith("_ids") else [value]:
+            for token in split_ids(value) if column.endswith("_ids") else [value]:
                 if token and token not in known:
                     problems.append(
                         Problem(

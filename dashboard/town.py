@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.data import Dataset
+from dashboard.data import Dataset, split_ids
 from dashboard.i18n import country_name, language_name, town_name
 from dashboard.memo import memo
 from dashboard.metrics import UNKNOWN, program_table
 
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
-RELATED_SPLIT = re.compile(r"[;,\s]+")
 # The figures compared with the network, in the order they are shown.
 COMPARED = ("people", "countries", "person_days", "returning", "outcomes", "testimonials")
 
@@ -258,8 +257,7 @@ def testimonials(ds: Dataset, region_id: str) -> pd.DataFrame:
     texts = ds.testimonials
     direct = texts["program_id"].isin(ids).fillna(False)
     if "related_program_ids" in texts.columns:
-        related_ids = texts["related_program_ids"].fillna("").astype(str)
-        related = related_ids.map(lambda v: bool(ids & set(RELATED_SPLIT.split(v)) - {""}))
+        related = texts["related_program_ids"].map(lambda v: bool(ids & set(split_ids(v))))
     else:
         related = pd.Series(False, index=texts.index)
     chosen = texts[direct | related].copy()
@@ -345,7 +343,7 @@ def network_figures(ds: Dataset) -> pd.DataFrame:
     texts = ds.testimonials
     tied = [texts[["testimonial_id", "program_id"]]]
     if "related_program_ids" in texts.columns:
-        related = texts["related_program_ids"].fillna("").astype(str).map(RELATED_SPLIT.split)
+        related = texts["related_program_ids"].map(split_ids)
         tied.append(texts[["testimonial_id"]].assign(program_id=related).explode("program_id"))
     tied = pd.concat(tied, ignore_index=True)
     tied = tied.assign(region_id=tied["program_id"].map(town_of)).dropna(subset=["region_id"])

@@ -27,7 +27,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.charts import style
-from dashboard.data import Dataset, isin, read_table, table_path
+from dashboard.data import Dataset, isin, read_table, split_ids, table_path
 from dashboard.i18n import (
     country_flag,
     country_name,
@@ -35,6 +35,7 @@ from dashboard.i18n import (
     format_number,
     label,
     t,
+    town_names,
 )
 from dashboard.memo import memo
 from dashboard.metrics import Filters
@@ -305,12 +306,6 @@ def theme_matches(text: str, themes: Iterable[Theme]) -> dict[str, tuple[str, ..
 # --- the testimonials as cards -----------------------------------------------------------------
 
 
-def _ids(cell: object) -> list[str]:
-    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
-        return []
-    return [token for token in re.split(r"[;\s]+", str(cell)) if token]
-
-
 def may_name(person: Mapping[str, object]) -> bool:
     """True when the person agreed to be named (``public_consent``) and has a name."""
     consent = person.get("public_consent")
@@ -341,7 +336,7 @@ def in_scope(full: Dataset, filtered: Dataset, filters: Filters) -> pd.DataFrame
         chosen = set(filtered.programs["program_id"])
         related = texts.get("related_program_ids", pd.Series(None, index=texts.index))
         keep = [
-            bool(chosen & {p for p in [program, *_ids(rel)] if isinstance(p, str)})
+            bool(chosen & {p for p in [program, *split_ids(rel)] if isinstance(p, str)})
             for program, rel in zip(texts["program_id"], related, strict=True)
         ]
         texts = texts[keep]
@@ -360,14 +355,13 @@ def voices_table(
     # look-ups by id for the people and programs these testimonials name, built once
     cited = ds.participants[isin(ds.participants["participant_id"], texts["participant_id"])]
     people = dict(zip(cited["participant_id"], cited.to_dict("records"), strict=True))
-    name_column = "name_ja" if lang == "ja" else "name_en"
-    town_of = dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
+    town_of = town_names(ds, lang)
     program_town = dict(zip(ds.programs["program_id"], ds.programs["region_id"], strict=True))
     program_rows = ds.programs.set_index("program_id")[["start_date", "end_date", "kind"]]
     program_rows = program_rows.to_dict("index")
     labels: dict[str, str] = {}
 
-    def label(program_id: str) -> str:
+    def program_label(program_id: str) -> str:
         if program_id not in labels:
             labels[program_id] = _program_label(program_rows[program_id], lang)
         return labels[program_id]
@@ -377,7 +371,9 @@ def voices_table(
         person = people[row["participant_id"]]
         program_ids = [
             p
-            for p in dict.fromkeys([row.get("program_id"), *_ids(row.get("related_program_ids"))])
+            for p in dict.fromkeys(
+                [row.get("program_id"), *split_ids(row.get("related_program_ids"))]
+            )
             if isinstance(p, str) and p in program_town
         ]
         region_ids = list(dict.fromkeys(program_town[p] for p in program_ids))
@@ -399,7 +395,7 @@ def voices_table(
                 "program_ids": program_ids,
                 "region_ids": region_ids,
                 "towns": towns,
-                "programs": [label(p) for p in program_ids],
+                "programs": [program_label(p) for p in program_ids],
                 "highlight": chosen.sentence,
                 "pinned": chosen.pinned,
                 "stale_pin": chosen.stale_pin,
