@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     table = catalogs()
     text = table[lang].get(key) or table[DEFAULT_LANG].get(key) or key
     return text.format(**params) if params else text
+
+
+def translated(keys: Mapping[str, str], lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """``{name: t(key, lang)}`` for a mapping of names (table columns, chart labels) to keys."""
+    return {name: t(key, lang) for name, key in keys.items()}
 
 
 def label(group: str, value: object, lang: str = DEFAULT_LANG) -> str:

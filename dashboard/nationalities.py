@@ -15,7 +15,7 @@ from dashboard.access import Viewer, is_small, listable, mask_small_counts
 from dashboard.breakdowns import display_table
 from dashboard.charts import DRAWN_AT_MOST, Chart, Section
 from dashboard.data import Dataset
-from dashboard.i18n import country_name, format_number, t, town_names
+from dashboard.i18n import country_name, format_number, t, town_names, translated
 from dashboard.memo import memo
 from dashboard.metrics import headline
 from dashboard.palette import town_colours
@@ -26,10 +26,6 @@ def _split(frame: pd.DataFrame, columns: list[str], viewer: Viewer):
     """(rows the viewer may see, rows of 1 or 2 people they may not) of a breakdown."""
     small = is_small(frame, columns, viewer).to_numpy()
     return frame[~small].reset_index(drop=True), frame[small].reset_index(drop=True)
-
-
-def _columns(spec: dict[str, str], lang: str) -> dict[str, str]:
-    return {column: t(key, lang) for column, key in spec.items()}
 
 
 def _people_text(people: pd.Series, share: pd.Series, lang: str) -> list[str]:
@@ -63,7 +59,7 @@ def by_country(ds: Dataset, lang: str, viewer: Viewer) -> Section:
         "share": "nationalities.col.share",
         "region": "nationalities.col.region",
     }
-    table = display_table(view, _columns(columns, lang))
+    table = display_table(view, translated(columns, lang))
     chart = Chart(fig, table, f"participants-by-nationality-{lang}")
     return Section(chart, list(hidden["country"]))
 
@@ -100,7 +96,7 @@ def by_town(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Section:
         "nationality": "nationalities.col.code",
         "people": "nationalities.col.people",
     }
-    table = display_table(view, _columns(columns, lang))
+    table = display_table(view, translated(columns, lang))
     chart = Chart(fig, table, f"nationalities-by-town-{lang}", note)
     return Section(chart, hidden_pairs)
 
@@ -146,7 +142,7 @@ def by_world_region(ds: Dataset, lang: str, viewer: Viewer) -> Section:
         "nationalities": "nationalities.col.nationalities",
         "country_names": "nationalities.col.countries",
     }
-    table = display_table(view, _columns(columns, lang))
+    table = display_table(view, translated(columns, lang))
     chart = Chart(fig, table, f"participants-by-world-region-{lang}")
     return Section(chart, list(hidden["region"]))
 
@@ -180,7 +176,7 @@ def diversity(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Section:
             program=top["program"],
             n=format_number(top["nationalities"], lang),
         ),
-        labels=_columns(
+        labels=translated(
             {
                 "nationalities": "nationalities.col.nationalities",
                 "listed": "nationalities.col.listed",
@@ -203,7 +199,7 @@ def diversity(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Section:
         "shannon": "nationalities.col.shannon",
         "evenness": "nationalities.col.evenness",
     }
-    table = display_table(view, _columns(columns, lang))
+    table = display_table(view, translated(columns, lang))
     return Section(Chart(fig, table, f"diversity-per-program-{lang}", note), hidden_names)
 
 
@@ -226,4 +222,4 @@ def returning(ds: Dataset, full: Dataset, lang: str) -> tuple[int, pd.DataFrame]
         "programs": "nationalities.col.programs_count",
         "program_list": "nationalities.col.programs",
     }
-    return count, display_table(view, _columns(columns, lang))
+    return count, display_table(view, translated(columns, lang))

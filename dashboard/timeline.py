@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -24,7 +23,7 @@ from dashboard import charts
 from dashboard.access import SMALL_COUNT_THRESHOLD, Viewer, is_small, mask_small_counts, withheld
 from dashboard.breakdowns import display_table, person_label
 from dashboard.charts import DRAWN_AT_MOST, Chart
-from dashboard.data import Dataset
+from dashboard.data import Dataset, split_ids
 from dashboard.i18n import (
     country_name,
     format_date,
@@ -34,6 +33,7 @@ from dashboard.i18n import (
     t,
     town_name,
     town_names,
+    translated,
 )
 from dashboard.memo import memo
 from dashboard.metrics import program_table
@@ -302,9 +302,8 @@ def _testimonials_for(texts: pd.DataFrame, program_id: str) -> pd.DataFrame:
     """Testimonials tied to the program, or naming it among ``related_program_ids``."""
     tied = (texts["program_id"] == program_id).fillna(False).astype(bool)
     if "related_program_ids" in texts.columns:
-        related = texts["related_program_ids"].fillna("").astype(str)
-        names = related.map(lambda ids: program_id in re.split(r"[;\s]+", ids)).astype(bool)
-        tied = tied | names
+        names = texts["related_program_ids"].map(lambda ids: program_id in split_ids(ids))
+        tied = tied | names.astype(bool)
     return texts[tied]
 
 
@@ -470,7 +469,7 @@ def gantt_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Chart 
         "countries_text": "timeline.col.nationalities",
         "person_days": "timeline.col.person_days",
     }
-    table = display_table(view, {k: t(v, lang) for k, v in columns.items()})
+    table = display_table(view, translated(columns, lang))
     return Chart(fig, table, f"program-timeline-{lang}", note)
 
 
@@ -528,7 +527,7 @@ def cumulative_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> C
         "nationalities": "timeline.col.nationalities_so_far",
         "person_days": "timeline.col.person_days_so_far",
     }
-    table = display_table(view, {k: t(v, lang) for k, v in columns.items()})
+    table = display_table(view, translated(columns, lang))
     return Chart(fig, table, f"cumulative-participants-{lang}")
 
 
@@ -561,4 +560,4 @@ def period_summary(ds: Dataset, by: str, lang: str, viewer: Viewer) -> pd.DataFr
         "unknown_nationality": "timeline.col.unknown",
         "person_days": "timeline.col.person_days",
     }
-    return display_table(view, {k: t(v, lang) for k, v in columns.items()})
+    return display_table(view, translated(columns, lang))
