@@ -101,8 +101,6 @@ def partner_towns() -> None:
                 if row["program_list"]:
                     st.markdown(f"**{t('maps.panel.program_list')}**")
                     for title, start, end in row["program_list"]:
-                        start = None if start != start else start.date()
-                        end = None if end != end else end.date()
                         st.text(f"{title}\n{format_date_range(start, end, lang)}")
                 if row["countries"]:
                     names = ", ".join(country_name(c, lang) for c in row["countries"])

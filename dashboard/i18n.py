@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pycountry
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
@@ -118,18 +119,29 @@ def town_names(ds, lang: str = DEFAULT_LANG) -> dict[str, str]:
     return dict(zip(ds.regions["region_id"], ds.regions[name_column], strict=True))
 
 
+def _day(value: dt.date | None) -> dt.date | None:
+    """The day of a date, datetime or pandas Timestamp; None for None and NaT."""
+    if value is None or pd.isna(value):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def format_date(value: dt.date | None, lang: str = DEFAULT_LANG) -> str:
-    """A date in the locale's format (``Sep 6, 2017`` / ``2017年9月6日``); None is "unknown"."""
-    if value is None or value != value:  # None or NaT
+    """A date (or a datetime's day) in the locale's format (``Sep 6, 2017`` /
+    ``2017年9月6日``); None or NaT is "unknown"."""
+    value = _day(value)
+    if value is None:
         return t("common.unknown_date", lang)
     lang = normalise_lang(lang)
     return _babel_format_date(value, "long" if lang == "ja" else "medium", locale=lang)
 
 
 def format_date_range(start: dt.date | None, end: dt.date | None, lang: str = DEFAULT_LANG) -> str:
-    """A date range in the locale's format (``Sep 6 – 9, 2017`` / ``2017年9月6日～9日``)."""
-    if start is None or end is None or start != start or end != end:
-        if start is None or start != start:
+    """A date range in the locale's format (``Sep 6 – 9, 2017`` / ``2017年9月6日～9日``), from
+    dates, datetimes or pandas Timestamps; an unknown end gives the start alone."""
+    start, end = _day(start), _day(end)
+    if start is None or end is None:
+        if start is None:
             return t("common.unknown_date", lang)
         return format_date(start, lang)
     return format_interval(start, end, "yMMMd", locale=normalise_lang(lang))

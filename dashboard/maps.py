@@ -359,10 +359,8 @@ def _program_line(program: tuple, lang: str) -> str:
     return f"{title} ({_dates(start, end, lang)})"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # the popups of 1,741 towns date some 5,000 programs
 def _dates(start, end, lang: str) -> str:
-    start = None if pd.isna(start) else start.date()
-    end = None if pd.isna(end) else end.date()
     return format_date_range(start, end, lang)
 
 

@@ -99,8 +99,6 @@ def program_rows(
     table = towns.programs(ds, region_id)
     rows = []
     for row in table.to_dict("records"):
-        start = None if pd.isna(row["start_date"]) else row["start_date"].date()
-        end = None if pd.isna(row["end_date"]) else row["end_date"].date()
         small = mask_small is not None and 0 < row["listed"] < mask_small
         if small:
             row = {
@@ -115,7 +113,9 @@ def program_rows(
         rows.append(
             {
                 t("town.col.program", lang): row["title"],
-                t("town.col.dates", lang): format_date_range(start, end, lang),
+                t("town.col.dates", lang): format_date_range(
+                    row["start_date"], row["end_date"], lang
+                ),
                 t("town.col.kind", lang): label("town.kind", row["kind"], lang),
                 t("town.col.days", lang): format_number(
                     None if pd.isna(row["days"]) else int(row["days"]), lang

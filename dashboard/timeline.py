@@ -248,9 +248,7 @@ def program_detail(ds: Dataset, program_id: str, lang: str) -> dict | None:
     region = ds.regions[ds.regions["region_id"] == program["region_id"]]
     town = town_name(region.iloc[0].to_dict(), lang) if not region.empty else program["region_id"]
     start, end = program["start_date"], program["end_date"]
-    dates = format_date_range(
-        None if pd.isna(start) else start.date(), None if pd.isna(end) else end.date(), lang
-    )
+    dates = format_date_range(start, end, lang)
     people = ds.participations[ds.participations["program_id"] == program_id].merge(
         ds.participants, on="participant_id"
     )
@@ -313,7 +311,7 @@ def _testimonials_for(texts: pd.DataFrame, program_id: str) -> pd.DataFrame:
 def gantt_title(gantt: pd.DataFrame, town_names: Mapping[str, str], lang: str) -> str:
     """The title over the Gantt: how many programs, in how many towns, over which dates."""
     first, last = gantt["start_date"].min(), gantt["end_date"].max()
-    dates = format_date_range(first.date(), last.date(), lang)
+    dates = format_date_range(first, last, lang)
     towns = list(dict.fromkeys(gantt["region_id"]))
     town = town_names.get(towns[0], towns[0])
     if len(gantt) == 1:
@@ -358,14 +356,6 @@ def kind_label(kind: str, lang: str) -> str:
     return label("timeline.kind", kind, lang)
 
 
-def _dates(start, end, lang: str) -> str:
-    return format_date_range(
-        None if start is None or pd.isna(start) else start.date(),
-        None if end is None or pd.isna(end) else end.date(),
-        lang,
-    )
-
-
 def _countries_text(codes: list[str], unknown: int, lang: str) -> str:
     names = [country_name(c, lang) for c in codes]
     if unknown:
@@ -386,7 +376,7 @@ def program_names(ds: Dataset, full: Dataset, lang: str) -> dict[str, str]:
         .reset_index()
     )
     return {
-        pid: f"{towns.get(rid, rid)} · {_dates(start, end, lang)}"
+        pid: f"{towns.get(rid, rid)} · {format_date_range(start, end, lang)}"
         for pid, rid, start, end in rows.itertuples(index=False)
     }
 
@@ -407,7 +397,8 @@ def gantt_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> Chart 
         town=gantt["region_id"].map(towns).fillna(gantt["region_id"]),
         kind_label=[kind_label(k, lang) for k in gantt["kind"]],
         dates=[
-            _dates(s, e, lang) for s, e in zip(gantt["start_date"], gantt["end_date"], strict=True)
+            format_date_range(s, e, lang)
+            for s, e in zip(gantt["start_date"], gantt["end_date"], strict=True)
         ],
         countries_text=[
             _countries_text(c, u, lang)
@@ -508,7 +499,7 @@ def cumulative_chart(ds: Dataset, full: Dataset, lang: str, viewer: Viewer) -> C
     names = program_names(ds, full, lang)
     view = running.assign(
         program=running["program_id"].map(names),
-        date_text=[format_date(d.date(), lang) for d in running["date"]],
+        date_text=[format_date(d, lang) for d in running["date"]],
     )
     fig = charts.cumulative_lines(
         view,
@@ -547,7 +538,7 @@ def period_summary(ds: Dataset, by: str, lang: str, viewer: Viewer) -> pd.DataFr
     view = periods.assign(
         label=[period_label(p, lang) for p in periods["period"]],
         span=[
-            format_date_range(s.date(), e.date(), lang)
+            format_date_range(s, e, lang)
             for s, e in zip(periods["start"], periods["end"], strict=True)
         ],
     )

@@ -427,9 +427,7 @@ def voices_table(
 
 def _program_label(program: Mapping, lang: str) -> str:
     start, end = program["start_date"], program["end_date"]
-    dates = format_date_range(
-        None if pd.isna(start) else start.date(), None if pd.isna(end) else end.date(), lang
-    )
+    dates = format_date_range(start, end, lang)
     kind = label("voices.kind", program["kind"], lang)
     return t("voices.program", lang, kind=kind, dates=dates)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import i18n
@@ -121,6 +122,13 @@ def test_dates_in_each_locale():
     assert format_date(None, "ja") == "日付不明"
     assert format_date_range(day, dt.date(2017, 9, 9), "ja") == "2017年9月6日～9日"
     assert format_date_range(None, None, "en") == "date unknown"
+
+
+def test_timestamps_from_the_tables_format_as_their_days():
+    start, end = pd.Timestamp("2017-09-06"), pd.Timestamp("2017-09-09")
+    assert format_date_range(start, end, "ja") == "2017年9月6日～9日"
+    assert format_date_range(start, pd.NaT, "en") == format_date(start, "en") == "Sep 6, 2017"
+    assert format_date_range(pd.NaT, end, "en") == format_date(pd.NaT, "en") == "date unknown"
 
 
 def test_town_names_follow_the_language(dataset):
