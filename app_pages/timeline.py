@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access, timeline
 from dashboard.breakdowns import display_table
-from dashboard.i18n import catalogs, format_number, language_name
+from dashboard.i18n import format_number, label, language_name
 from dashboard.timeline import SMALL, kind_label
 from shell import chart_block, context, table_with_download
 
@@ -112,8 +112,8 @@ if detail:
         (t("timeline.col.participants"), n(listed)),
         (t("timeline.col.nationalities_count"), SMALL if hide else n(program["nationalities"])),
     ]
-    for column, (label, value) in zip(st.columns([3, 1, 1, 1]), cards, strict=True):
-        column.metric(label, value)
+    for column, (name, value) in zip(st.columns([3, 1, 1, 1]), cards, strict=True):
+        column.metric(name, value)
     if detail["reported"] is not None and detail["reported"] != program["listed"]:
         st.caption(
             t(
@@ -136,10 +136,7 @@ if detail:
     st.markdown(f"##### {t('timeline.detail.outcomes')}")
     if detail["outcomes"]:
         outcomes = pd.DataFrame(detail["outcomes"])
-        outcomes["kind"] = [
-            t(f"timeline.outcome.{k}") if f"timeline.outcome.{k}" in catalogs()["en"] else k
-            for k in outcomes["kind"]
-        ]
+        outcomes["kind"] = [label("timeline.outcome", k, lang) for k in outcomes["kind"]]
         outcomes["language"] = [language_name(c, lang) for c in outcomes["language"]]
         outcomes["quantity"] = [
             t("common.unknown") if q is None else n(q) for q in outcomes["quantity"]
