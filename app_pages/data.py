@@ -7,11 +7,12 @@ import math
 
 import streamlit as st
 
-from dashboard import cache, schema, store, upload
+from dashboard import access, schema, store, upload
 from dashboard.data import fingerprint
 from dashboard.i18n import format_number
 from dashboard.problems import errors
-from shell import context, show_problems
+from dashboard.ui import cache
+from dashboard.ui.shell import context, show_problems
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -20,7 +21,7 @@ folder = cache.data_dir()
 st.title(t("data.title"))
 st.caption(t("data.subtitle"))
 
-if not upload.can_manage_data(ctx):
+if not access.can(ctx.viewer, "manage_data"):
     st.warning(t("data.not_allowed"))
     st.stop()
 
@@ -171,7 +172,7 @@ with tab_upload:
                 disabled=nothing,
                 icon=":material/save:",
             ):
-                result = store.save_tables(folder, checked.tables, actor=upload.actor(ctx))
+                result = store.save_tables(folder, checked.tables, actor=ctx.user)
                 written(
                     result,
                     lambda: t(
@@ -218,7 +219,7 @@ with tab_versions:
             disabled=not any_change,
             icon=":material/history:",
         ):
-            result = store.restore_version(folder, chosen, actor=upload.actor(ctx))
+            result = store.restore_version(folder, chosen, actor=ctx.user)
             written(
                 result,
                 lambda: t(

@@ -6,11 +6,12 @@ japanmap package and data/geo/ (see dashboard/maps.py).
 
 import streamlit as st
 
-import map_view
 from dashboard import access, maps
 from dashboard.i18n import country_name, format_date_range, format_number, town_name
 from dashboard.i18n import t as translate
-from shell import context
+from dashboard.pages import page
+from dashboard.ui import map_view
+from dashboard.ui.shell import context
 
 ctx = context()
 t, lang, viewer = ctx.t, ctx.lang, ctx.viewer
@@ -105,9 +106,9 @@ def partner_towns() -> None:
                 if row["countries"]:
                     names = ", ".join(country_name(c, lang) for c in row["countries"])
                     st.caption(t("maps.panel.from", names=names))
-                if access.can_open(viewer, "town.py"):
+                if access.can_open(viewer, "town"):
                     st.page_link(
-                        "app_pages/town.py",
+                        page("town").path,
                         label=t("maps.panel.open"),
                         icon=":material/location_city:",
                         query_params={"town": rid, "lang": lang},

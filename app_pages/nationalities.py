@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access, breakdowns, metrics, nationalities
 from dashboard.i18n import format_number
-from shell import chart_block, context, table_with_download
+from dashboard.ui.shell import chart_block, context, table_with_download
 
 ctx = context()
 t, lang = ctx.t, ctx.lang

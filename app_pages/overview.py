@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import access, charts, metrics, overview
 from dashboard.i18n import format_number
-from shell import context
+from dashboard.ui.shell import context
 
 ctx = context()
 t, lang = ctx.t, ctx.lang

@@ -7,7 +7,7 @@ from dashboard import access, timeline
 from dashboard.breakdowns import display_table
 from dashboard.i18n import format_number, label, language_name
 from dashboard.timeline import SMALL, kind_label
-from shell import chart_block, context, table_with_download
+from dashboard.ui.shell import chart_block, context, table_with_download
 
 ctx = context()
 t, lang = ctx.t, ctx.lang

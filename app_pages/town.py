@@ -6,12 +6,11 @@ dataset, not from the sidebar's other filters, so the page always shows the whol
 
 import streamlit as st
 
-import map_view
-import present
 from dashboard import access, maps, report
 from dashboard import town as towns
 from dashboard.i18n import country_name, format_number, label, town_name
-from shell import context
+from dashboard.ui import map_view, present
+from dashboard.ui.shell import context
 
 ctx = context()
 t, lang, ds = ctx.t, ctx.lang, ctx.full

@@ -6,11 +6,11 @@ or through plain-text elements (``st.code``, select box options).
 
 import streamlit as st
 
-import present
-from dashboard import access, cache, voices
+from dashboard import access, voices
 from dashboard.i18n import format_number
 from dashboard.palette import town_colours
-from shell import context, show_problems
+from dashboard.ui import cache, present
+from dashboard.ui.shell import context, show_problems
 
 ctx = context()
 t, lang = ctx.t, ctx.lang

@@ -15,7 +15,7 @@ For each size:
   the first two also for the floor app (``bench/floor_app.py``: the same figures, pre-computed,
   in a bare Streamlit page), and the dashboard's figure as a ratio of the floor's.
 Every figure is a median over ``--repeat`` runs; ratios compare medians measured in one run.
-Pages are read from ``PAGES`` in ``streamlit_app.py``, so pages added later are measured too.
+Pages are read from the registry (``dashboard.pages``), so pages added later are measured too.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ With ``--soak ROUNDS`` it writes instead the peak memory after many reruns (``so
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import resource
@@ -24,13 +23,11 @@ APP = ROOT / "streamlit_app.py"
 ROLE = ("staff", None)  # as the page tests sign in: staff see every page
 
 
-def registered_pages(app: Path = APP) -> list[str]:
-    """File names in ``PAGES`` of the entry script, in navigation order (pages added later too)."""
-    tree = ast.parse(app.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES":
-            return [elt.elts[0].value for elt in node.value.elts]
-    raise RuntimeError(f"{app} has no PAGES list")
+def registered_pages() -> list[str]:
+    """File names of the registry's pages (``dashboard.pages``), in navigation order."""
+    from dashboard.pages import PAGES
+
+    return [page.file for page in PAGES]
 
 
 def clear_caches(keep_data: bool = True) -> None:
@@ -44,13 +41,13 @@ def clear_caches(keep_data: bool = True) -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
     for name, module in list(sys.modules.items()):
-        if name == "shell" or name.startswith("dashboard"):
+        if name.startswith("dashboard"):
             for value in list(vars(module).values()):
                 clear = getattr(value, "cache_clear", None)
                 if callable(clear) and hasattr(value, "cache_info"):
                     clear()
     if keep_data:
-        from dashboard import cache
+        from dashboard.ui import cache
 
         cache.load()
 
@@ -90,6 +87,7 @@ def measure(folder: str, repeat: int, pages: list[str] | None = None, load: bool
 
     from dashboard import metrics
     from dashboard.data import load_dataset
+    from dashboard.pages import page
 
     load_dataset(ROOT / "data")  # imports and lazy tables, outside the timing
     out: dict = {"folder": folder}
@@ -144,7 +142,7 @@ def measure(folder: str, repeat: int, pages: list[str] | None = None, load: bool
         clear_caches()
         at = _new_app()
         if name != registered[0]:
-            at.switch_page(f"app_pages/{name}")
+            at.switch_page(page(name).path)
         cold = _timed(at.run)
         warm = [_timed(at.run) for _ in range(repeat)]
         print(f"{name}: cold {cold:.2f} s, warm {statistics.median(warm):.2f} s", flush=True)
@@ -167,7 +165,9 @@ def soak(folder: str, rounds: int) -> dict:
     import streamlit.logger
 
     streamlit.logger.set_log_level("error")
-    from dashboard import cache, metrics
+    from dashboard import metrics
+    from dashboard.pages import page
+    from dashboard.ui import cache
 
     towns = list(metrics.participants_by_town(cache.load().dataset)["region_id"])
     at = _new_app()
@@ -175,7 +175,7 @@ def soak(folder: str, rounds: int) -> dict:
     runs, start = 1, time.perf_counter()
     for i in range(rounds):
         for name in registered_pages():
-            at.switch_page(f"app_pages/{name}")
+            at.switch_page(page(name).path)
             at.run()
             at.multiselect(key="town").set_value([towns[i % len(towns)]]).run()
             at.multiselect(key="town").set_value([]).run()

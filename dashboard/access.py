@@ -28,16 +28,14 @@ from functools import lru_cache
 
 import pandas as pd
 
+from dashboard import pages
 from dashboard.data import Dataset
 
 ROLES = ("staff", "municipality", "public")
-ACTIONS = ("manage_data", "pin", "see_names")
+ACTIONS = ("manage_data", "pin", "see_names", "see_town")
 WITHHELD_PREFIX = "withheld-"
 REDACTED = "[…]"
 SMALL_COUNT_THRESHOLD = 3
-# pages (file stems) only some roles may open; every other page is open to every role, with its
-# data scoped and masked
-PAGE_NEEDS = {"data": "manage_data"}
 # text columns that may mention people by name
 FREE_TEXT = {
     "regions": ("source",),
@@ -73,24 +71,34 @@ PUBLIC = Viewer("public")
 STAFF = Viewer("staff")
 
 
-def can(viewer: Viewer, action: str) -> bool:
-    """Whether ``viewer`` may do ``action``.
+def can(viewer: Viewer | None, action: str, town: str | None = None) -> bool:
+    """Whether ``viewer`` may do ``action``; deny by default (no viewer may do nothing).
 
     ``manage_data`` (the data page: uploads, edits, restores) and ``pin`` (choosing the quotes
     others see first) are staff-only. ``see_names`` is whether the viewer may see people who did
     not consent to be shown: staff everywhere, a municipality in its own town (``scope`` has
-    already removed the others). An unknown action is refused loudly.
+    already removed the others). ``see_town`` is whether the viewer sees every count of
+    ``town`` (its page's charts unmasked, its report and tables to download): staff, and the
+    town's own municipality. An unknown action is refused loudly.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
+    if not isinstance(viewer, Viewer):
+        return False
     if action == "see_names":
         return viewer.role in ("staff", "municipality")
+    if action == "see_town":
+        return shows_all_counts(viewer, (town,) if town else ())
     return viewer.role == "staff"
 
 
 def can_open(viewer: Viewer, page: str) -> bool:
-    """Whether the page with file stem ``page`` is in ``viewer``'s navigation."""
-    need = PAGE_NEEDS.get(page.removesuffix(".py"))
+    """Whether the page with file stem ``page`` is in ``viewer``'s navigation (the registry's
+    ``needs``; an unknown page is refused)."""
+    try:
+        need = pages.page(page).needs
+    except KeyError:
+        return False
     return need is None or can(viewer, need)
 
 

@@ -7,6 +7,7 @@ Catalogs are TOML files in ``dashboard/locales/``, one per area of the app, each
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -17,6 +18,7 @@ import pycountry
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_interval
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from dashboard.memo import memo
@@ -46,15 +48,29 @@ def normalise_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
+def other_lang(lang: str) -> str:
+    """The other of the two languages: a town's name is shown in both."""
+    return "en" if normalise_lang(lang) == "ja" else "ja"
+
+
+def join_list(items, lang: str = DEFAULT_LANG) -> str:
+    """Items as one list in ``lang`` (CLDR via Babel): "A, B, and C"; 「A、B、C」."""
+    return format_list([str(item) for item in items], locale=normalise_lang(lang))
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
 
-    A key missing from ``lang`` falls back to English, then to the key itself (the catalog
-    test keeps that from happening in a release).
+    A key missing from ``lang`` falls back to English, then to the key itself; with
+    ``DASHBOARD_STRICT_I18N=1`` (the test suite sets it) a missing key raises KeyError.
     """
     lang = normalise_lang(lang)
     table = catalogs()
-    text = table[lang].get(key) or table[DEFAULT_LANG].get(key) or key
+    text = table[lang].get(key) or table[DEFAULT_LANG].get(key)
+    if text is None:
+        if os.environ.get("DASHBOARD_STRICT_I18N") == "1":
+            raise KeyError(f"no text for {key!r} in the catalogs")
+        text = key
     return text.format(**params) if params else text
 
 

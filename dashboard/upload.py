@@ -87,19 +87,6 @@ def max_rows() -> int:
         return DEFAULT_MAX_ROWS
 
 
-def can_manage_data(ctx) -> bool:
-    """Whether the viewer of ``ctx`` may upload, save and restore data (staff only)."""
-    from dashboard import access
-
-    viewer = getattr(ctx, "viewer", None)
-    return viewer is not None and access.can(viewer, "manage_data")
-
-
-def actor(ctx) -> str:
-    """Who is saving, for the version note: the signed-in user's name, or ""."""
-    return str(getattr(ctx, "user", "") or "")
-
-
 # --- which table a file is ---------------------------------------------------------------
 
 

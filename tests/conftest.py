@@ -1,7 +1,13 @@
-"""Shared fixtures: the bundled dataset, a served app, and headless Chromium."""
+"""Shared fixtures: the bundled dataset, a served app, and headless Chromium.
+
+Every test is in one tier, by marker: ``browser`` (marked by hand: drives the served app in
+Chromium), ``apptest`` (runs the app under Streamlit's AppTest, found by what the test calls),
+else ``unit`` (pure functions; a unit test that starts the app fails, so the tiers stay true).
+"""
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -13,10 +19,67 @@ from bench import server
 from bench.server import CHROMIUM, CHROMIUM_ARGS
 from dashboard.data import Dataset, load_dataset
 
+# a text key missing from the catalogs raises in tests (and in the servers they start)
+os.environ["DASHBOARD_STRICT_I18N"] = "1"
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 APP = ROOT / "streamlit_app.py"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+TIERS = ("unit", "apptest", "browser")
+RUNS_THE_APP = ("app_test(", "AppTest", "open_page(", "Server(")
+
+
+def _runs_the_app(func, module, seen: set | None = None) -> bool:
+    """Whether ``func``, or a function of its module that it calls, starts the app."""
+    seen = set() if seen is None else seen
+    if func in seen or not callable(func):
+        return False
+    seen.add(func)
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return False
+    if any(marker in source for marker in RUNS_THE_APP):
+        return True
+    code = getattr(func, "__code__", None)
+    names = code.co_names if code else ()
+    return any(
+        _runs_the_app(getattr(module, name), module, seen)
+        for name in names
+        if inspect.isfunction(getattr(module, name, None))
+        and getattr(module, name).__module__ == module.__name__
+    )
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            continue
+        func = getattr(item, "function", None)
+        fixtures = getattr(item, "fixturenames", ())
+        app = any(f in fixtures for f in ("server", "staff_server", "start_server"))
+        if app or (func and _runs_the_app(func, item.module)):
+            item.add_marker(pytest.mark.apptest)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_do_not_start_the_app(request, monkeypatch):
+    """A test in the unit tier that starts the app fails: mark it ``apptest``."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a unit test started the app: mark it apptest")
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(AppTest, "from_file", refuse)
+    monkeypatch.setattr(server.Server, "__init__", refuse)
 
 
 @pytest.fixture(scope="session")

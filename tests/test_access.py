@@ -46,6 +46,17 @@ def test_only_staff_may_manage_data_and_pin_quotes():
         assert not access.can(viewer, "pin")
 
 
+def test_no_viewer_may_do_anything():
+    for action in access.ACTIONS:
+        assert not access.can(None, action)
+
+
+def test_staff_and_the_towns_own_office_see_every_count_of_a_town():
+    assert access.can(STAFF, "see_town", "yame") and access.can(TONO, "see_town", "tono")
+    assert not access.can(TONO, "see_town", "yame") and not access.can(PUBLIC, "see_town", "tono")
+    assert not access.can(TONO, "see_town")  # no town named: the whole network
+
+
 def test_staff_and_municipalities_may_see_names_the_public_may_not():
     assert access.can(STAFF, "see_names") and access.can(TONO, "see_names")
     assert not access.can(PUBLIC, "see_names")

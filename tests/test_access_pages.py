@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import auth_ui
 from dashboard import auth
+from dashboard.pages import page
+from dashboard.ui import auth_ui
 
 from .conftest import app_test, figure_data
 from .pages_list import registered_pages
@@ -67,7 +68,7 @@ def open_page(name: str, who: str, query: dict | None = None) -> AppTest:
     at = app_test(query, role=role, town=town).run()
     assert not at.exception, [e.value for e in at.exception]
     if name != registered_pages()[0]:
-        at.switch_page(f"app_pages/{name}").run()
+        at.switch_page(page(name).path).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

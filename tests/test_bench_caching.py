@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import cache, data
+from dashboard import data
+from dashboard.ui import cache
 
 from .conftest import app_test
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from bench.run import markdown, registered_pages
 
 from .conftest import ROOT
 
 
+@pytest.mark.apptest  # the benchmark runs the app in a process of its own
 def test_the_benchmark_at_size_s_prints_every_row(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--sizes", "S", "--repeat", "1", "--no-browser",

@@ -15,7 +15,7 @@ import pytest
 
 from dashboard import data, store
 from dashboard.i18n import t
-from shell import LANG_LABELS
+from dashboard.ui.shell import LANG_LABELS
 
 from .conftest import DATA, Server, app_test, screenshot, wait_for_app
 from .pages_list import page_title

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from dashboard import i18n
 from dashboard.i18n import catalogs, country_name, format_date, format_date_range, t
+from dashboard.pages import PAGES
 
 from .conftest import ROOT
 
@@ -59,20 +58,10 @@ def test_every_key_used_in_the_code_exists():
 
 
 def test_every_page_has_a_title_in_both_languages():
-    tree = ast.parse((ROOT / "streamlit_app.py").read_text())
-    pages = [
-        node.elts[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Tuple)
-        and node.elts
-        and isinstance(node.elts[0], ast.Constant)
-        and str(node.elts[0].value).endswith(".py")
-    ]
-    assert "overview.py" in pages
-    for name in pages:
-        assert (ROOT / "app_pages" / name).is_file(), name
-        key = f"nav.{Path(name).stem}"
-        assert key in catalogs()["en"] and key in catalogs()["ja"], key
+    assert "overview" in {page.name for page in PAGES}
+    for page in PAGES:
+        assert (ROOT / page.path).is_file(), page.path
+        assert page.title_key in catalogs()["en"] and page.title_key in catalogs()["ja"], page
 
 
 def test_every_problem_code_has_messages_in_both_languages():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import streamlit_folium as sf
 
-import map_view
 from dashboard import access, maps
+from dashboard.ui import map_view
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from dashboard.i18n import catalogs, t
+from dashboard.pages import page
 
 from .conftest import app_test
 from .pages_list import registered_pages
@@ -29,7 +30,7 @@ def open_page(name: str, lang: str, role: str | None = "staff"):
     at = app_test({"lang": lang}, role=role).run()
     assert not at.exception, [e.value for e in at.exception]
     if name != registered_pages()[0]:
-        at.switch_page(f"app_pages/{name}").run()
+        at.switch_page(page(name).path).run()
     return at
 
 

@@ -5,7 +5,7 @@ and charts, and puts a row of page links at the top in place of the sidebar navi
 flag stays in the URL as pages change; "Exit presentation" turns it off. The filters still
 apply from the URL (``?lang=ja&town=tono&present=1``).
 
-``streamlit_app.py`` calls ``apply(ctx, PAGES)`` once per run, after ``st.navigation`` and
+``streamlit_app.py`` calls ``apply(ctx, pages)`` once per run, after ``st.navigation`` and
 before the page runs. The style sheet holds no data.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
+
+from dashboard.pages import Page
 
 PARAM = "present"
 STATE = "_present"
@@ -60,7 +62,7 @@ def _exit() -> None:
         del st.query_params[PARAM]
 
 
-def apply(ctx, pages: list[tuple[str, str]]) -> bool:
+def apply(ctx, pages: list[Page]) -> bool:
     """Turn presentation mode on for this run when asked (style sheet, page links, exit button),
     and keep ``?present=1`` in the URL across pages. Returns whether it is on."""
     on = active()
@@ -71,8 +73,8 @@ def apply(ctx, pages: list[tuple[str, str]]) -> bool:
         st.query_params[PARAM] = "1"
     st.html(CSS)
     links = st.columns([*([1] * len(pages)), 1.6], vertical_alignment="center")
-    for column, (name, icon) in zip(links, pages, strict=False):
-        column.page_link(f"app_pages/{name}", label=ctx.t(f"nav.{name[:-3]}"), icon=icon)
+    for column, page in zip(links, pages, strict=False):
+        column.page_link(page.path, label=ctx.t(page.title_key), icon=page.icon)
     links[-1].button(
         ctx.t("present.exit"),
         key="present_exit",

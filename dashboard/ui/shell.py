@@ -14,8 +14,7 @@ from functools import lru_cache
 import pandas as pd
 import streamlit as st
 
-import auth_ui
-from dashboard import access, cache, charts, metrics, upload
+from dashboard import access, charts, metrics, upload
 from dashboard.access import Viewer
 from dashboard.breakdowns import csv_bytes
 from dashboard.charts import Chart
@@ -23,6 +22,7 @@ from dashboard.data import Dataset, empty_dataset
 from dashboard.i18n import LANGS, country_name, normalise_lang, town_names, translator
 from dashboard.metrics import UNKNOWN, Filters
 from dashboard.problems import Problem, errors
+from dashboard.ui import auth_ui, cache
 
 LANG_LABELS = {"en": "English", "ja": "日本語"}
 

@@ -1,6 +1,6 @@
 """The one cached loader: a data folder -> its ``Dataset``, read once per change of its files.
 
-This is the only module of ``dashboard/`` that imports Streamlit.
+Streamlit adapters live in ``dashboard/ui/``; the rest of ``dashboard/`` never imports it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dashboard import store
 from dashboard.data import Dataset, fingerprint, load_dataset
 from dashboard.problems import Problem
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 def data_dir() -> str:

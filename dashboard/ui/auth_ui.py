@@ -20,9 +20,10 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.runtime import Runtime
 
-from dashboard import auth, cache
+from dashboard import auth
 from dashboard.access import PUBLIC, Viewer
 from dashboard.i18n import town_name, translator
+from dashboard.ui import cache
 
 TEST_KEY = "_test_role"
 ATTEMPT_KEY = "_access_attempt"
