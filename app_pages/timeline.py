@@ -1,13 +1,10 @@
 """Timeline: when and where programs ran, what they added up to, and one program in detail."""
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import access, timeline
-from dashboard.breakdowns import display_table
-from dashboard.i18n import format_number, label, language_name
-from dashboard.timeline import SMALL, kind_label
+from dashboard.i18n import format_number
 from dashboard.ui.shell import chart_block, context, table_with_download
+from dashboard.views import timeline
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -95,73 +92,34 @@ if st.session_state.get("timeline_program") not in names:
 chosen = st.selectbox(
     t("timeline.detail.pick"), order, format_func=names.get, key="timeline_program"
 )
-detail = timeline.program_detail(ds, chosen, lang) if chosen else None
-if detail:
-    program = detail["program"]
-    kind = kind_label(program["kind"], lang)
-    heading = t("timeline.detail.heading", town=detail["town"], kind=kind)
-    st.markdown(f"#### {heading}")
-    listed = access.mask_count(program["listed"], viewer, town=program["region_id"])
-    hide = isinstance(listed, str)
-    cards = [
-        (t("timeline.col.dates"), detail["dates"]),
-        (
-            t("timeline.col.days"),
-            n(program["days"]) if not pd.isna(program["days"]) else t("common.unknown"),
-        ),
-        (t("timeline.col.participants"), n(listed)),
-        (t("timeline.col.nationalities_count"), SMALL if hide else n(program["nationalities"])),
-    ]
-    for column, (name, value) in zip(st.columns([3, 1, 1, 1]), cards, strict=True):
+panel = timeline.program_panel(ds, chosen, lang, viewer) if chosen else None
+if panel:
+    st.markdown(f"#### {panel['heading']}")
+    for column, (name, value) in zip(st.columns([3, 1, 1, 1]), panel["cards"], strict=True):
         column.metric(name, value)
-    if detail["reported"] is not None and detail["reported"] != program["listed"]:
-        st.caption(
-            t(
-                "timeline.detail.reported",
-                listed=n(program["listed"]),
-                reported=n(detail["reported"]),
-            )
-        )
-    if hide:
+    if panel["reported"]:
+        st.caption(panel["reported"])
+    if panel["masked"]:
         st.caption(t("access.small_counts"))
     else:
         st.caption(t("timeline.detail.countries"))
-        st.text(", ".join(detail["countries"]) or "–")
+        st.text(panel["countries"])
     st.caption(t("timeline.detail.people"))
-    st.text(", ".join(detail["people"]) or "–")
-    if detail["unlisted"]:
-        unlisted = access.mask_count(detail["unlisted"], viewer, town=program["region_id"])
-        st.caption(t("timeline.detail.unlisted", n=n(unlisted)))
+    st.text(panel["people"])
+    if panel["unlisted"]:
+        st.caption(panel["unlisted"])
     st.caption(t("timeline.detail.consent_note"))
     st.markdown(f"##### {t('timeline.detail.outcomes')}")
-    if detail["outcomes"]:
-        outcomes = pd.DataFrame(detail["outcomes"])
-        outcomes["kind"] = [label("timeline.outcome", k, lang) for k in outcomes["kind"]]
-        outcomes["language"] = [language_name(c, lang) for c in outcomes["language"]]
-        outcomes["quantity"] = [
-            t("common.unknown") if q is None else n(q) for q in outcomes["quantity"]
-        ]
-        st.dataframe(
-            display_table(
-                outcomes,
-                {
-                    "kind": t("timeline.col.outcome_kind"),
-                    "description": t("timeline.col.description"),
-                    "language": t("timeline.col.language"),
-                    "quantity": t("timeline.col.quantity"),
-                },
-            ),
-            hide_index=True,
-            width="stretch",
-            key="timeline_outcomes_table",
-        )
-    else:
+    if panel["outcomes"].empty:
         st.caption(t("timeline.detail.no_outcomes"))
-    st.markdown(f"##### {t('timeline.detail.testimonials')}")
-    if detail["testimonials"]:
-        for i, quote in enumerate(detail["testimonials"]):
-            with st.container(border=True, key=f"timeline_quote_{i}"):
-                st.caption(quote["label"])
-                st.text(quote["text"])
     else:
+        st.dataframe(
+            panel["outcomes"], hide_index=True, width="stretch", key="timeline_outcomes_table"
+        )
+    st.markdown(f"##### {t('timeline.detail.testimonials')}")
+    for i, quote in enumerate(panel["testimonials"]):
+        with st.container(border=True, key=f"timeline_quote_{i}"):
+            st.caption(quote["label"])
+            st.text(quote["text"])
+    if not panel["testimonials"]:
         st.caption(t("timeline.detail.no_testimonials"))

@@ -78,8 +78,10 @@ def _unit_tests_do_not_start_the_app(request, monkeypatch):
 
     from streamlit.testing.v1 import AppTest
 
+    from bench.server import Server as AppServer
+
     monkeypatch.setattr(AppTest, "from_file", refuse)
-    monkeypatch.setattr(server.Server, "__init__", refuse)
+    monkeypatch.setattr(AppServer, "__init__", refuse)
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import access, breakdowns, charts, metrics, nationalities, overview, timeline
+from dashboard import access, breakdowns, charts, metrics, timeline
 from dashboard import town as towns
 from dashboard.charts import DRAWN_AT_MOST
 from dashboard.i18n import t
 from dashboard.synth import write_dataset
+from dashboard.views import nationalities, overview
+from dashboard.views import timeline as timeline_view
 
 from .conftest import app_test, synthetic_dataset
 
@@ -45,7 +47,7 @@ def test_the_diversity_bars_draw_the_40_programs_with_most_nationalities(many):
 
 
 def test_the_gantt_draws_the_programs_of_the_40_towns_with_most_people(many):
-    chart = timeline.gantt_chart(many, many, "en", access.STAFF)
+    chart = timeline_view.gantt_chart(many, many, "en", access.STAFF)
     gantt = timeline.gantt_table(many)
     people = gantt.groupby("region_id")["listed"].sum().sort_values(ascending=False)
     top = set(people.index[:DRAWN_AT_MOST])
@@ -131,15 +133,15 @@ def test_few_towns_are_all_drawn_with_no_note(dataset):
     assert dict(zip(fig.data[0].customdata[:, 0], fig.data[0].x, strict=True)) == {
         "tono": 11, "ishinomaki": 8, "shimokawa": 4, "urahoro": 3, "yame": 1}  # fmt: skip
     assert fig.layout.height is None
-    chart = timeline.gantt_chart(dataset, dataset, "en", access.STAFF)
+    chart = timeline_view.gantt_chart(dataset, dataset, "en", access.STAFF)
     assert sum(len(trace.x) for trace in chart.figure.data) == 5 and chart.note == ""
     assert nationalities.by_town(dataset, dataset, "en", access.STAFF).chart.note == ""
 
 
 def test_many_bars_carry_no_text_beside_them_and_few_do(many, dataset):
-    crowded = timeline.gantt_chart(many, many, "en", access.STAFF)
+    crowded = timeline_view.gantt_chart(many, many, "en", access.STAFF)
     assert all(not any(trace.text) for trace in crowded.figure.data)
-    few = timeline.gantt_chart(dataset, dataset, "en", access.STAFF)
+    few = timeline_view.gantt_chart(dataset, dataset, "en", access.STAFF)
     texts = [text for trace in few.figure.data for text in trace.text]
     assert "11 people · 4 days" in texts
 

@@ -17,15 +17,14 @@ from dashboard import charts
 from dashboard.metrics import Filters, apply_filters
 from dashboard.timeline import (
     cumulative_table,
-    cumulative_title,
     gantt_table,
-    gantt_title,
     period_label,
     period_table,
     program_detail,
     season_of,
     undated_programs,
 )
+from dashboard.views.timeline import cumulative_title, gantt_title
 
 from .conftest import app_test, figure_data
 
@@ -238,7 +237,7 @@ def test_timeline_page_in_english():
     assert periods["Person-days"].tolist() == [124, 28]
     # the first program is shown in detail: Shimokawa, with Joy unnamed
     assert at.selectbox(key="timeline_program").value == "shimokawa-2017-03"
-    assert "Charles, Hester, Jade, A participant of unknown nationality" in texts
+    assert "Charles, Hester, Jade, and A participant of unknown nationality" in texts
 
 
 def test_timeline_page_in_japanese_by_season():
@@ -311,7 +310,7 @@ def test_the_public_sees_programs_but_not_small_head_counts():
     assert periods["Participants"].tolist() == ["18", "<3"]
     at.selectbox(key="timeline_program").set_value("tono-2017-09").run()
     texts = [x.value for x in at.text]
-    assert "Alejandro, Hakim, Leandro, Roger, Trinh Doan" in texts  # only who agreed
+    assert "Alejandro, Hakim, Leandro, Roger, and Trinh Doan" in texts  # only who agreed
     assert "and 6 more people, not listed one by one" in [c.value for c in at.caption]
     at.selectbox(key="timeline_program").set_value("yame-2017-03").run()
     assert {m.label: m.value for m in at.metric}["Participants"] == "<3"

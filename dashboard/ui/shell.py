@@ -17,9 +17,16 @@ import streamlit as st
 from dashboard import access, charts, metrics, upload
 from dashboard.access import Viewer
 from dashboard.breakdowns import csv_bytes
-from dashboard.charts import Chart
+from dashboard.charts import Chart, Section
 from dashboard.data import Dataset, empty_dataset
-from dashboard.i18n import LANGS, country_name, normalise_lang, town_names, translator
+from dashboard.i18n import (
+    LANGS,
+    country_name,
+    join_list,
+    normalise_lang,
+    town_names,
+    translator,
+)
 from dashboard.metrics import UNKNOWN, Filters
 from dashboard.problems import Problem, errors
 from dashboard.ui import auth_ui, cache
@@ -70,7 +77,7 @@ def _seed_from_url(key: str, parse: Callable[[list[str]], object]) -> None:
             st.session_state[key] = value
 
 
-def _write_to_url(key: str, value: list[str] | str | None) -> None:
+def keep_in_url(key: str, value: list[str] | str | None) -> None:
     """Keep a sidebar widget's value for the next page, and put it in the URL (dropped from
     the URL when it is the default)."""
     st.session_state[f"_kept_{key}"] = st.session_state.get(key)
@@ -94,7 +101,7 @@ def language_picker() -> str:
         "Language / 言語", LANGS, format_func=LANG_LABELS.get, key="lang", required=True
     )
     lang = current_lang()
-    _write_to_url("lang", None if lang == "en" else lang)
+    keep_in_url("lang", None if lang == "en" else lang)
     return lang
 
 
@@ -142,7 +149,7 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
         _seed_from_url("years", lambda v: _parse_years(v[-1], span))
         chosen = side.slider(tr("filters.years"), span[0], span[1], value=span, key="years")
         years = None if tuple(chosen) == span else (int(chosen[0]), int(chosen[1]))
-        _write_to_url("years", years and f"{years[0]}-{years[1]}")
+        keep_in_url("years", years and f"{years[0]}-{years[1]}")
 
     if st.session_state.get("_filters_lang") != lang:
         # the choices are shown by name, and names change with the language: hand the chosen
@@ -160,7 +167,7 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
         key="town",
         placeholder=tr("filters.all_towns"),
     )
-    _write_to_url("town", towns)
+    keep_in_url("town", towns)
 
     codes, code_order = _nationality_options(ds, lang)
     # "unknown" stands for the empty code in the URL
@@ -179,7 +186,7 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
         key="nat",
         placeholder=tr("filters.all_nationalities"),
     )
-    _write_to_url("nat", [c or "unknown" for c in nats])
+    keep_in_url("nat", [c or "unknown" for c in nats])
     return Filters(years=years, towns=tuple(towns), nationalities=tuple(nats))
 
 
@@ -271,4 +278,22 @@ def chart_block(chart: Chart, key: str, **chart_args):
     with table_tab:
         st.dataframe(chart.table, hide_index=True, width="stretch", key=f"{key}_table")
     download_csv(chart.table, chart.file_name, key)
+    return event
+
+
+def section_block(section: Section, key: str, empty: str, hidden: str | None = None, **chart_args):
+    """A page's chart section: ``empty`` as a note when there is no chart, else the chart with
+    its table and CSV (``chart_block``); then the groups left out for the viewer, named (or
+    ``hidden``, a note of its own). Returns the chart's event (None without a chart)."""
+    ctx = context()
+    event = None
+    if section.chart is None:
+        st.info(empty)
+    else:
+        event = chart_block(section.chart, key, **chart_args)
+    names = [name for name in section.hidden if name]
+    if hidden and names:
+        st.caption(hidden)
+    elif names:
+        st.caption(ctx.t("access.hidden_bars", names=join_list(names, ctx.lang)))
     return event

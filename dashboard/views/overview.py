@@ -4,16 +4,56 @@ before builds nothing)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dashboard import charts
-from dashboard.access import Viewer, is_small
+from dashboard.access import Viewer, is_small, mask_headline
 from dashboard.charts import DRAWN_AT_MOST, Chart, Section
 from dashboard.data import Dataset
 from dashboard.i18n import format_number, t, town_names
 from dashboard.memo import memo
-from dashboard.metrics import participants_by_town
+from dashboard.metrics import Filters, headline, participants_by_town
 from dashboard.palette import town_colours
 
 WHOLE_IN_A_SIXTH = 7  # characters of a number shown whole in one of six columns (1366 px)
+CARDS = ("programs", "towns", "participants", "nationalities", "person_days", "outcomes")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline numbers as shown (``{key: text}``, in card order) and the notes beside
+    them (what differs from the organisation's figure, what is unknown, what is masked)."""
+
+    shown: dict[str, str]
+    notes: list[str]
+
+
+def headline_cards(ds: Dataset, filters: Filters, viewer: Viewer, lang: str) -> Headline:
+    """The overview's numbers over ``ds`` (the filtered data), masked for ``viewer``: the
+    whole network's totals stay, a count of fewer than 3 people in a breakdown reads "<3"."""
+    raw = headline(ds)
+    h = mask_headline(raw, viewer, filters.towns, filtered=filters.active)
+    n = lambda value: format_number(value, lang)  # noqa: E731
+    notes = []
+    if raw["participants_reported"] != raw["participants_in_programs"]:
+        notes.append(
+            t(
+                "overview.note.reported",
+                lang,
+                listed=n(h["participants_in_programs"]),
+                reported=n(h["participants_reported"]),
+            )
+        )
+    for key, note in (
+        ("unknown_nationality", "unknown_nationality"),
+        ("programs_without_dates", "undated"),
+        ("returning", "returning"),
+    ):
+        if raw[key]:
+            notes.append(t(f"overview.note.{note}", lang, n=n(h[key])))
+    if any(isinstance(v, str) for v in h.values()):
+        notes.append(t("access.small_counts", lang))
+    return Headline({key: n(h[key]) for key in CARDS}, notes)
 
 
 def card_rows(shown: dict[str, str]) -> list[list[str]]:

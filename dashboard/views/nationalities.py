@@ -8,18 +8,20 @@ of a chart and named in ``hidden`` (the page says so under the chart).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from dashboard import breakdowns, charts
-from dashboard.access import Viewer, is_small, listable, mask_small_counts
+from dashboard.access import Viewer, is_small, listable, mask_headline, mask_small_counts
 from dashboard.breakdowns import display_table
 from dashboard.charts import DRAWN_AT_MOST, Chart, Section
 from dashboard.data import Dataset
 from dashboard.i18n import country_name, format_number, t, town_names, translated
 from dashboard.memo import memo
-from dashboard.metrics import headline
+from dashboard.metrics import Filters, headline
 from dashboard.palette import town_colours
-from dashboard.timeline import program_names
+from dashboard.views.timeline import program_names
 
 
 def _split(frame: pd.DataFrame, columns: list[str], viewer: Viewer):
@@ -223,3 +225,47 @@ def returning(ds: Dataset, full: Dataset, lang: str) -> tuple[int, pd.DataFrame]
         "program_list": "nationalities.col.programs",
     }
     return count, display_table(view, translated(columns, lang))
+
+
+CARDS = ("participants", "nationalities", "unknown", "regions", "returning")
+
+
+@dataclass(frozen=True)
+class Cards:
+    """The page's numbers as shown (``{key: text}`` in card order), whether any is masked, the
+    people of unknown nationality as shown ("" when there are none) and the returning people's
+    count as shown (a "<3" string when masked)."""
+
+    shown: dict[str, str]
+    masked: bool
+    unknown: str
+    returning: int | str
+
+
+def headline_cards(ds: Dataset, filters: Filters, viewer: Viewer, lang: str) -> Cards:
+    """The page's numbers over ``ds`` (the filtered data), masked for ``viewer``: the whole
+    network's totals stay, a count of fewer than 3 people in a breakdown reads "<3"."""
+    raw = headline(ds)
+    h = mask_headline(raw, viewer, filters.towns, filtered=filters.active)
+    regions = breakdowns.world_region_table(ds)
+    known = regions[~regions["world_region"].isin(["", breakdowns.UNMAPPED_REGION])]
+    values = {
+        "participants": h["participants"],
+        "nationalities": h["nationalities"],
+        "unknown": h["unknown_nationality"],
+        "regions": "–" if isinstance(h["participants"], str) else len(known),
+        "returning": h["returning"],
+    }
+    return Cards(
+        shown={key: format_number(values[key], lang) for key in CARDS},
+        masked=any(isinstance(value, str) for value in values.values()),
+        unknown=format_number(h["unknown_nationality"], lang) if raw["unknown_nationality"] else "",
+        returning=h["returning"],
+    )
+
+
+def shows_unknown(section: Section, lang: str) -> bool:
+    """Whether the by-country chart draws the grey bar of people of unknown nationality."""
+    if section.chart is None:
+        return False
+    return "" in set(section.chart.table[t("nationalities.col.code", lang)])

@@ -1,0 +1,1 @@
+"""One builder per page: dataset + filters + viewer + language -> what the page draws."""

@@ -1,0 +1,64 @@
+"""What the data page shows: uploads checked against the current files, their changes, the
+versions and what restoring one would change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from dashboard import schema, store, upload
+from dashboard.i18n import t
+
+# the template formats offered per table: (extension, button label, MIME type)
+TEMPLATE_FORMATS = (
+    ("csv", "CSV", "text/csv"),
+    ("xlsx", "Excel (.xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+)
+
+
+def check(
+    folder: str,
+    uploads: list[upload.Upload],
+    on_step: Callable[[int, int, str], None] | None = None,
+    on_diff: Callable[[], None] | None = None,
+) -> tuple[upload.CheckResult, dict[str, upload.TableDiff]]:
+    """The uploads checked against the folder's current tables, and each checked table's
+    changes (no changes when a problem blocks the save). ``on_step(i, n, file)`` reports
+    each file read, ``on_diff()`` the start of the comparison."""
+    current, current_files = upload.current_tables(folder)
+    checked = upload.check_uploads(uploads, current, current_files, on_step=on_step)
+    diffs = {}
+    if checked.ok:
+        if on_diff:
+            on_diff()
+        diffs = {
+            table: upload.diff_table(table, current.get(table), frame)
+            for table, frame in checked.tables.items()
+        }
+    return checked, diffs
+
+
+def restore_changes(folder: str, version_id: str) -> dict[str, upload.TableDiff]:
+    """What restoring version ``version_id`` would change, by table (unchanged tables left
+    out; empty when the version is today's data)."""
+    current, _ = upload.current_tables(folder)
+    old = store.version_frames(folder, version_id)
+    diffs = {
+        table: upload.diff_table(table, current.get(table), old[table])
+        for table in schema.TABLES
+        if table in old
+    }
+    return {table: diff for table, diff in diffs.items() if not diff.empty}
+
+
+def table_label(table: str | None, lang: str) -> str:
+    """A table's name in ``lang`` ("Choose a table" for none)."""
+    return t(f"data.table.{table}", lang) if table else t("data.table.choose", lang)
+
+
+def version_label(version: store.Version, lang: str) -> str:
+    """A version as the picker shows it: its time in UTC and the tables it saved."""
+    when = version.time.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return t(
+        "data.versions.option", lang, time=when, tables=upload.table_list(version.tables, lang)
+    )
