@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from dashboard import schema
 from dashboard.data import Dataset, isin
 from dashboard.memo import memo
 
@@ -116,12 +117,25 @@ def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
     )
 
 
+# the columns of program_table, in order
+PROGRAM_TABLE_COLUMNS = [
+    *schema.PROGRAM_FACTS[:-1],
+    "reported",  # participants_reported
+    "days",
+    "listed",
+    "nationalities",
+    "unknown_nationality",
+    "person_days",
+]
+
+
 @memo
 def program_table(ds: Dataset) -> pd.DataFrame:
     """One row per program: its town, dates, days, participants listed and reported, countries.
 
-    Columns: program_id, region_id, title, kind, start_date, end_date, days, listed, reported,
-    nationalities (distinct known codes), unknown_nationality, person_days.
+    Columns (``PROGRAM_TABLE_COLUMNS``): program_id, region_id, title, kind, start_date,
+    end_date, reported, days, listed, nationalities (distinct known codes),
+    unknown_nationality, person_days.
     """
     programs = ds.programs
     days = (programs["end_date"] - programs["start_date"]).dt.days.astype("Int64") + 1
@@ -131,24 +145,14 @@ def program_table(ds: Dataset) -> pd.DataFrame:
     listed = people.groupby("program_id")["participant_id"].nunique()
     known = people.dropna(subset=["nationality"]).groupby("program_id")["nationality"].nunique()
     unknown = people[people["nationality"].isna()].groupby("program_id")["participant_id"].nunique()
-    out = programs[
-        [
-            "program_id",
-            "region_id",
-            "title",
-            "kind",
-            "start_date",
-            "end_date",
-            "participants_reported",
-        ]
-    ].rename(columns={"participants_reported": "reported"})
+    out = programs[list(schema.PROGRAM_FACTS)].rename(columns={"participants_reported": "reported"})
     out["days"] = days
     ids = out["program_id"]
     out["listed"] = ids.map(listed).fillna(0).astype(int).to_numpy()
     out["nationalities"] = ids.map(known).fillna(0).astype(int).to_numpy()
     out["unknown_nationality"] = ids.map(unknown).fillna(0).astype(int).to_numpy()
     out["person_days"] = (out["days"] * out["listed"]).astype("Int64")
-    return out.reset_index(drop=True)
+    return out[PROGRAM_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def person_days(ds: Dataset) -> int:

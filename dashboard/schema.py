@@ -186,6 +186,11 @@ def required_columns(table: str) -> list[str]:
     return list(MODELS[table].to_schema().columns)
 
 
+# a program's facts as the contract orders them, without its source note: program_id, region_id,
+# title, kind, start_date, end_date, participants_reported
+PROGRAM_FACTS = tuple(c for c in required_columns("programs") if c != "source")
+
+
 def nullable_columns(table: str) -> set[str]:
     """Required columns whose cells may be left empty."""
     return {n for n, c in MODELS[table].to_schema().columns.items() if c.nullable}

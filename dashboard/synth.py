@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dashboard import schema
+
 PREFECTURES_EN = (
     "Hokkaido Aomori Iwate Miyagi Akita Yamagata Fukushima Ibaraki Tochigi Gunma Saitama Chiba "
     "Tokyo Kanagawa Niigata Toyama Ishikawa Fukui Yamanashi Nagano Gifu Shizuoka Aichi Mie Shiga "
@@ -244,16 +246,7 @@ def write_dataset(
     reported = listed + rng.integers(0, 4, size=sizes.programs)
     _write(
         folder / "programs.csv",
-        [
-            "program_id",
-            "region_id",
-            "title",
-            "kind",
-            "start_date",
-            "end_date",
-            "participants_reported",
-            "source",
-        ],
+        schema.required_columns("programs"),
         (
             (
                 program_ids[i],

@@ -27,7 +27,7 @@ from dashboard.i18n import (
     town_name,
 )
 from dashboard.memo import memo
-from dashboard.metrics import program_table
+from dashboard.metrics import PROGRAM_TABLE_COLUMNS, program_table
 
 SEASONS = ("spring", "summer", "autumn", "winter")
 ONE_DAY = pd.Timedelta(days=1)
@@ -49,22 +49,6 @@ def _with_countries(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-GANTT_COLUMNS = [
-    "program_id",
-    "region_id",
-    "title",
-    "kind",
-    "start_date",
-    "end_date",
-    "days",
-    "listed",
-    "reported",
-    "nationalities",
-    "unknown_nationality",
-    "person_days",
-]
-
-
 @memo
 def gantt_table(ds: Dataset) -> pd.DataFrame:
     """Programs with known dates, in date order.
@@ -75,7 +59,7 @@ def gantt_table(ds: Dataset) -> pd.DataFrame:
     included) and countries (sorted known codes).
     """
     table = program_table(ds)
-    dated = table[table["start_date"].notna() & table["end_date"].notna()][GANTT_COLUMNS]
+    dated = table[table["start_date"].notna() & table["end_date"].notna()][PROGRAM_TABLE_COLUMNS]
     dated = dated.sort_values(["start_date", "program_id"]).reset_index(drop=True)
     dated["finish"] = dated["end_date"] + ONE_DAY
     return _with_countries(ds, dated)
