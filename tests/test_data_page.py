@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import schema
 from dashboard import data, store
 from dashboard.i18n import t
 from dashboard.ui.shell import LANG_LABELS
@@ -140,11 +141,13 @@ def test_uploading_the_current_data_has_nothing_to_save(folder):
 
 def test_the_page_offers_templates_and_a_zip_of_all_data(folder):
     at = open_data_page()
-    keys = {el.proto.id for el in at.get("download_button")} or set()
+    keys = {el.proto.id.rsplit("-", 1)[-1] for el in at.get("download_button")}
     labels = [el.proto.label for el in at.get("download_button")]
     assert "Download all data (zip)" in labels
     assert labels.count("CSV") == 6 and labels.count("Excel (.xlsx)") == 6
-    assert keys  # rendered with ids
+    # one button per table and format, each under its own key
+    expected = {f"data_tpl_{table}_{fmt}" for table in schema.TABLES for fmt in ("csv", "xlsx")}
+    assert keys == expected | {"data_download_all"}
 
 
 def test_the_data_page_is_only_for_staff(folder):

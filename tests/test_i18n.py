@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 
 import pandas as pd
 import pytest
 
-from dashboard import i18n
+from dashboard import data, i18n
 from dashboard.i18n import catalogs, country_name, format_date, format_date_range, t
 from dashboard.pages import PAGES
 
@@ -64,24 +65,45 @@ def test_every_page_has_a_title_in_both_languages():
         assert page.title_key in catalogs()["en"] and page.title_key in catalogs()["ja"], page
 
 
+def _problem_codes(path) -> set[str]:
+    """The codes written as text in ``Problem(file, row, column, code, ...)`` calls of ``path``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Problem":
+            args = [*node.args[3:4], *(k.value for k in node.keywords if k.arg == "code")]
+            found |= {a.value for a in args if isinstance(a, ast.Constant)}
+    return found
+
+
 def test_every_problem_code_has_messages_in_both_languages():
-    source = (ROOT / "dashboard" / "data.py").read_text() + (
-        ROOT / "dashboard" / "problems.py"
-    ).read_text()
-    codes = set(re.findall(r'Problem\([^)]*?"([a-z_]+)"', source, re.S))
-    codes |= set(re.findall(r'"([a-z_]+)"', source.split("_PANDERA_CODES")[1].split("def ")[0]))
+    codes = set().union(*(_problem_codes(p) for p in (ROOT / "dashboard").rglob("*.py")))
+    assert {"empty_file", "missing_column", "duplicate_pair"} <= codes  # the scan finds them
+    codes |= set(data._PANDERA_CODES.values()) | set(data._RANGE_CODES.values())
     codes |= {"unknown_country_suggest", "unknown_language", "unknown_country"}
     cat = catalogs()
-    for code in codes:
-        if f"problem.{code}" in cat["en"]:
-            assert f"fix.{code}" in cat["en"], code
+    for code in codes:  # a code with no message at all fails here too
+        for lang in ("en", "ja"):
+            assert cat[lang].get(f"problem.{code}") and cat[lang].get(f"fix.{code}"), (lang, code)
     assert {"empty_file", "binary_file", "encoding", "duplicate_id", "outside_japan"} <= {
         key.split(".", 1)[1] for key in cat["en"] if key.startswith("problem.")
     }
 
 
-def test_unknown_key_falls_back_to_the_key_not_a_crash():
+def test_unknown_key_falls_back_to_the_key_not_a_crash(monkeypatch):
+    monkeypatch.delenv("DASHBOARD_STRICT_I18N")  # as in a served app
     assert t("no.such.key", "ja") == "no.such.key"
+
+
+def test_in_tests_an_unknown_key_raises():
+    with pytest.raises(KeyError, match="no.such.key"):
+        t("no.such.key", "ja")
+
+
+def test_the_other_language_and_lists_in_each_language():
+    assert i18n.other_lang("ja") == "en" and i18n.other_lang("en") == "ja"
+    assert i18n.join_list(["Thailand", "Spain", "Brazil"], "en") == "Thailand, Spain, and Brazil"
+    assert i18n.join_list(["タイ", "スペイン"], "ja") == "タイ、スペイン"
+    assert i18n.join_list([], "en") == ""
 
 
 def test_unknown_language_falls_back_to_english():
