@@ -329,8 +329,10 @@ def test_an_openid_email_maps_to_a_role_and_town(tmp_path):
     assert config.password_credentials() == {"usernames": {}}  # no password: OpenID only
 
 
-def test_the_example_users_file_has_the_demo_users_of_the_readme():
+def test_the_example_users_file_has_the_demo_users_of_the_readme(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_AUTH_DEMO", "1")
     config = auth.load_config(auth.Path(__file__).parent.parent / "auth.example.yaml")
+    assert config.demo
     demo = {"staff": "staff-demo-pass", "tono": "tono-demo-pass", "guest": "guest-demo-pass"}
     for username, password in demo.items():
         hashed = config.credentials["usernames"][username]["password"]

@@ -17,7 +17,7 @@ from dashboard import auth
 from dashboard.pages import page
 from dashboard.ui import auth_ui
 
-from .conftest import app_test, figure_data
+from .conftest import ROOT, app_test, figure_data
 from .pages_list import registered_pages
 
 ROLES = {
@@ -193,6 +193,7 @@ def test_the_test_role_is_ignored_outside_apptest():
 
 @pytest.fixture
 def users_file(tmp_path, monkeypatch):
+    auth_ui._throttle.clear()  # failed attempts of earlier tests (AppTest has no client address)
     path = tmp_path / "auth.yaml"
     auth.add_user(path, "tono", "tono-secret-1", "municipality", town="tono", name="Tono city hall")
     monkeypatch.setenv("DASHBOARD_AUTH_FILE", str(path))
@@ -227,14 +228,48 @@ def test_a_wrong_password_or_an_unknown_user_gets_the_same_refusal(users_file, u
         at.switch_page("app_pages/data.py")
 
 
-def test_a_broken_users_file_leaves_the_public_view(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cookie: {key: short}\n",
+        "cookie: oops\n",  # a section of the wrong type broke every page
+        "cookie: {key: " + "k" * 40 + ", expiry_days: forever}\n",
+        "cookie: {key: " + "k" * 40 + ", expiry_days: 400}\n",
+        "cookie: {key: " + "k" * 40 + "}\ncredentials: [a, b]\n",
+        "cookie: {key: " + "k" * 40 + "}\ncredentials: {usernames: 3}\n",
+    ],
+)
+def test_a_broken_users_file_leaves_the_public_view(tmp_path, monkeypatch, text):
     path = tmp_path / "auth.yaml"
-    path.write_text("cookie: {key: short}\n")
+    path.write_text(text)
     monkeypatch.setenv("DASHBOARD_AUTH_FILE", str(path))
     at = app_test().run()
     assert not at.exception
     assert "cannot be used" in at.sidebar.error[0].value
     assert "short" not in at.sidebar.error[0].value  # the reason goes to the server log only
+    assert metrics_of(at)["Participants listed"] == "27"
+
+
+def test_the_demo_users_file_signs_nobody_in_unless_the_demo_is_asked_for(monkeypatch):
+    auth_ui._throttle.clear()
+    monkeypatch.setenv("DASHBOARD_AUTH_FILE", str(ROOT / "auth.example.yaml"))
+    at = app_test().run()
+    assert "cannot be used" in at.sidebar.error[0].value
+    assert not at.sidebar.text_input  # no sign-in form
+    monkeypatch.setenv("DASHBOARD_AUTH_DEMO", "1")
+    at = sign_in(app_test().run(), "staff", "staff-demo-pass")
+    assert any("Demo sign-in" in w.value for w in at.sidebar.warning)
+    assert any("Signed in" in c.value for c in at.sidebar.caption)
+
+
+def test_after_five_wrong_passwords_even_the_right_one_waits(users_file):
+    at = app_test().run()
+    for _ in range(5):
+        at = sign_in(at, "tono", "wrong-pass")
+        assert [e.value for e in at.sidebar.error] == ["Wrong username or password."]
+    at = sign_in(at, "tono", "tono-secret-1")
+    assert "Too many failed sign-ins" in at.sidebar.error[0].value
+    assert not any("Signed in" in c.value for c in at.sidebar.caption)
 
 
 def tables(at: AppTest) -> list[pd.DataFrame]:

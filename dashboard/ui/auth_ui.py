@@ -61,12 +61,20 @@ def oidc_configured() -> bool:
 
 
 def _users_file(tr) -> auth.AuthConfig | None:
+    """The users file, or None (public mode) when there is none or it cannot be used: the
+    reason goes to the server log, the sidebar says sign-in is unavailable."""
     try:
         return auth.load_config()
     except auth.AuthConfigError as exc:
-        print(f"sign-in disabled: {exc}", file=sys.stderr)
+        _log_config_error(str(exc))
         st.sidebar.error(tr("access.config_error"))
         return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _log_config_error(reason: str) -> None:
+    """Log a users file's problem once per server process, not on every rerun."""
+    print(f"sign-in disabled: {reason}", file=sys.stderr)
 
 
 def _signed_in_box(viewer: Viewer, tr, lang: str) -> bool:
@@ -92,7 +100,8 @@ def _oidc_viewer(config: auth.AuthConfig | None, tr, lang: str) -> Viewer:
         )
         st.sidebar.caption(tr("access.public_mode"))
         return PUBLIC
-    email = st.user.get("email") if st.user.get("email_verified", True) is not False else None
+    # only an address the provider says it has verified names a user of the file
+    email = st.user.get("email") if st.user.get("email_verified") is True else None
     viewer = config.viewer_for_email(email) if config else None
     if viewer is None:
         st.sidebar.warning(tr("access.no_role"))
@@ -160,37 +169,65 @@ def _submitted() -> None:
     )
 
 
+@st.cache_resource(show_spinner=False)
+def _throttle() -> auth.Throttle:
+    """Failed sign-ins of this server process, per username and per client address."""
+    return auth.Throttle()
+
+
+def _signed_in(user: auth.User) -> None:
+    """Mark this session signed in as ``user``, as streamlit-authenticator's login would."""
+    st.session_state.update(
+        authentication_status=True,
+        username=user.username,
+        name=user.name or user.username,
+        email=user.email,
+        roles=[user.role],
+        logout=None,
+    )
+
+
+def _check_password(config: auth.AuthConfig, username: str, password: str, tr) -> bool:
+    """The password checked (one bcrypt check, known user or not), after waiting out the
+    back-off of this user and this client; False with a message in the sidebar otherwise."""
+    keys = (f"user:{username}", f"client:{st.context.ip_address or 'unknown'}")
+    throttle = _throttle()
+    wait = throttle.wait(keys)
+    if wait > 0:
+        st.sidebar.error(tr("access.throttled", seconds=int(wait) + 1))
+        return False
+    if username and config.verify(username, password):
+        throttle.succeeded(keys)
+        return True
+    throttle.failed(keys)
+    st.sidebar.error(tr("access.wrong_password"))
+    return False
+
+
 def _password_viewer(config: auth.AuthConfig, tr, lang: str) -> Viewer:
     state = st.session_state
     authenticator = None
-    if not state.get("authentication_status") and config.cookie_name in st.context.cookies:
-        # a signed cookie from an earlier sign-in (checked by the library: signature, expiry)
-        authenticator = _authenticator(config)
-        if not state.get("logout"):
-            try:
-                authenticator.login(location="unrendered")
-            except Exception as exc:  # a cookie for a user no longer in the file, ...
-                print(f"sign-in refused: {exc}", file=sys.stderr)
-                state["authentication_status"] = None
+    if config.demo:
+        st.sidebar.warning(tr("access.demo"), icon=":material/warning:")
+    if not state.get("authentication_status") and not state.get("logout"):
+        # a signed cookie from an earlier sign-in: its signature, expiry, and that it was
+        # issued after the user's last sign-out or change of password or role
+        user = config.cookie_user(st.context.cookies.get(config.cookie_name))
+        if user is not None and user.has_password:
+            _signed_in(user)
     if not state.get("authentication_status"):
         slot, submitted = _sign_in_form(tr)
         if submitted:
             username, password = submitted
-            # the library checks the bcrypt hash (an unknown user and a wrong password get the
-            # same answer), before any cookie component is drawn (see _authenticator)
-            from streamlit_authenticator.controllers import AuthenticationController
-
-            check = AuthenticationController(
-                config.password_credentials(), None, False, None, None, config.cookie_key, None
-            )
-            if username and check.login(username, password):
+            # checked before any cookie component is drawn (see _authenticator)
+            if _check_password(config, username, password, tr):
+                _signed_in(config.users[username])
                 slot.empty()
-                authenticator = authenticator or _authenticator(config)
+                authenticator = _authenticator(config)
                 with st.sidebar:
                     authenticator.cookie_controller.set_cookie()
             else:
                 state["authentication_status"] = False
-                st.sidebar.error(tr("access.wrong_password"))
     if not state.get("authentication_status"):
         st.sidebar.caption(tr("access.public_mode"))
         return PUBLIC
@@ -201,6 +238,7 @@ def _password_viewer(config: auth.AuthConfig, tr, lang: str) -> Viewer:
             authenticator.logout(location="unrendered")
         return PUBLIC
     if _signed_in_box(viewer, tr, lang):
+        auth.end_sessions(auth.auth_file(), viewer.username)  # every earlier cookie too
         with st.sidebar:
             authenticator.logout(location="unrendered")
         st.sidebar.caption(tr("access.signed_out"))
