@@ -295,10 +295,6 @@ def display_table(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFra
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as CSV in UTF-8 with a byte-order mark (so Excel opens Japanese correctly)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
 
 # --- titles that state the finding ---------------------------------------------------------
 

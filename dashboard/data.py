@@ -25,6 +25,7 @@ import pycountry
 from babel import Locale
 
 from dashboard import schema
+from dashboard.exports import restore
 from dashboard.problems import Problem, errors
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -174,7 +175,7 @@ def _frame_from_records(
         cells = np.empty((len(body), len(header)), dtype=object)
         blank = np.ones(len(body), dtype=bool)
         for j, column in enumerate(zip(*body, strict=True)):
-            cells[:, j] = list(map(str.strip, column))
+            cells[:, j] = restore(list(map(str.strip, column)))
             blank &= cells[:, j] == ""
 
         keep = ~blank  # a blank line is not a record
@@ -184,7 +185,7 @@ def _frame_from_records(
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue  # a blank line is not a record
-        cells = [c.strip() for c in record]
+        cells = restore([c.strip() for c in record])
         if len(cells) != len(header):
             extra = cells[len(header) :]
             if len(cells) > len(header) and not (ragged_ok and not any(extra)) and any(extra):

@@ -10,7 +10,6 @@ import io
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import schema
+from dashboard import exports, schema
 from dashboard.data import (
     XLSX_MAGIC,
     cross_table_problems,
     parse_table,
     read_table,
-    table_path,
 )
 from dashboard.i18n import t
 from dashboard.problems import Problem, errors
@@ -395,23 +393,20 @@ def template_bytes(
     """The template as ``csv`` (UTF-8 with BOM, so Excel opens Japanese text) or ``xlsx``."""
     frame = template_frame(table, lang, current)
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=table)
-    return out.getvalue()
+        return exports.csv_bytes(frame)
+    return exports.xlsx_bytes({table: frame})
 
 
 def zip_tables(folder: str | Path) -> bytes:
-    """Every current table file of ``folder`` in one zip."""
-    folder = Path(folder)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for table in schema.TABLES:
-            path = table_path(folder, table)
-            if path is not None:
-                archive.write(path, arcname=path.name)
-    return out.getvalue()
+    """Every current table of ``folder`` in one zip, as ``<table>.csv`` in UTF-8 with a BOM:
+    the cells as written in the files, formulas neutralised (``exports``); it uploads back
+    unchanged."""
+    files = {}
+    for table, (name, body) in read_sources(folder).items():
+        raw, _ = read_table(name, body)
+        if raw is not None:
+            files[f"{table}.csv"] = exports.csv_bytes(raw.reset_index(drop=True))
+    return exports.zip_bytes(files)
 
 
 def header_mapping() -> pd.DataFrame:

@@ -17,7 +17,6 @@ import pytest
 
 from dashboard import breakdowns, charts
 from dashboard.breakdowns import (
-    csv_bytes,
     display_table,
     diversity_table,
     nationality_table,
@@ -30,6 +29,7 @@ from dashboard.breakdowns import (
     world_region_name,
     world_region_table,
 )
+from dashboard.exports import csv_bytes
 from dashboard.metrics import Filters, apply_filters
 
 from .conftest import app_test, figure_data

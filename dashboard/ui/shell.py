@@ -16,9 +16,9 @@ import streamlit as st
 
 from dashboard import access, charts, metrics, upload
 from dashboard.access import Viewer
-from dashboard.breakdowns import csv_bytes
 from dashboard.charts import Chart, Section
 from dashboard.data import Dataset, empty_dataset
+from dashboard.exports import csv_bytes
 from dashboard.i18n import (
     LANGS,
     country_name,
