@@ -3,7 +3,7 @@
 A spreadsheet runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and, in some, a tab or
 a carriage return) as a formula. Every file the app writes goes through here: in CSV such text
 cells get a leading ``'`` (Excel shows the text as written); in XLSX every text cell is stored
-as a string, never as a formula. Numbers stay numbers. ``data.read_table`` takes the ``'`` off
+as a string, never as a formula. Numbers stay numbers. ``reading.read_table`` takes the ``'`` off
 again, so a downloaded table uploads unchanged.
 """
 

@@ -30,8 +30,9 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from dashboard import schema
-from dashboard.data import LoadResult, load_tables, parse_table, read_table, table_path
+from dashboard.data import LoadResult, load_tables, parse_table, table_path
 from dashboard.problems import Problem, errors
+from dashboard.reading import read_table
 
 VERSIONS_DIR = ".versions"
 LOCK_FILE = ".lock"

@@ -18,14 +18,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard import exports, schema
-from dashboard.data import (
-    XLSX_MAGIC,
-    cross_table_problems,
-    parse_table,
-    read_table,
-)
+from dashboard.data import cross_table_problems, parse_table
 from dashboard.i18n import t
 from dashboard.problems import Problem, errors
+from dashboard.reading import XLSX_MAGIC, read_table
 from dashboard.store import cell_text, column_text, read_sources
 
 DEFAULT_MAX_UPLOAD_MB = 20.0

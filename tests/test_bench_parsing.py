@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import data as data_module
+from dashboard import reading
 from dashboard.data import load_dataset, load_tables
 from dashboard.schema import TABLES
 from dashboard.synth import write_dataset
@@ -113,7 +114,7 @@ def parsed_tables(sources):
     """Each table read and typed as ``load_tables`` does, with its problems."""
     out, problems = [], []
     for table, (name, data) in sources.items():
-        raw, read_problems = data_module.read_table(name, data)
+        raw, read_problems = reading.read_table(name, data)
         typed, parse_problems = data_module.parse_table(table, name, raw)
         out.append((table, typed))
         problems += read_problems + parse_problems
@@ -256,7 +257,7 @@ def test_a_file_read_at_once_keeps_rows_and_blank_lines_as_before(width, data):
                           max_size=width), min_size=1, max_size=8)
     )  # fmt: skip
     header = [f"col{i}" for i in range(width)]
-    frame, problems = data_module._frame_from_records("t.csv", [header, *body], ragged_ok=False)
+    frame, problems = reading._frame_from_records("t.csv", [header, *body], ragged_ok=False)
     kept = [(n, [c.strip() for c in r]) for n, r in enumerate(body, start=2)]
     kept = [(n, r) for n, r in kept if any(r)]
     assert problems == []
@@ -269,7 +270,7 @@ def test_a_file_read_at_once_keeps_rows_and_blank_lines_as_before(width, data):
 @pytest.mark.parametrize("name", ["participants", "participations", "testimonials"])
 def test_a_synthetic_file_types_the_same_whole_or_cell_by_cell(tmp_path, name):
     write_dataset(tmp_path, towns=10, participants=300, seed=5)
-    raw, _ = data_module.read_table(f"{name}.csv", (tmp_path / f"{name}.csv").read_bytes())
+    raw, _ = reading.read_table(f"{name}.csv", (tmp_path / f"{name}.csv").read_bytes())
     for column in raw.columns:
         kind = data_module.schema.column_kinds(name).get(column, "str")
         fast = data_module._parse_column(name, "f", column, raw[column], kind)

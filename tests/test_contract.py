@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data import load_dataset, load_tables, read_table
+from dashboard.data import load_dataset, load_tables
 from dashboard.problems import errors
+from dashboard.reading import read_table
 
 from .conftest import DATA, ROOT
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import data, schema, store, upload
+from dashboard import data, reading, schema, store, upload
 
 from .conftest import DATA, ROOT
 
@@ -50,7 +50,7 @@ def renamed(tables: dict[str, pd.DataFrame], old: str, new: str) -> dict[str, pd
 def test_a_table_written_back_reads_the_same(table):
     tables = tables_of(DATA)
     body = store.to_csv_bytes(table, tables[table], store.current_columns(DATA, table))
-    raw, problems = data.read_table(f"{table}.csv", body)
+    raw, problems = reading.read_table(f"{table}.csv", body)
     typed, parse_problems = data.parse_table(table, f"{table}.csv", raw)
     assert problems == [] and data.errors(parse_problems) == []
     assert list(raw.columns) == store.current_columns(DATA, table)
