@@ -34,6 +34,10 @@ FALSE_WORDS = {"false", "0", "no"}
 PLAIN_INT_RE = r"[+-]?[0-9]{1,15}"
 PLAIN_FLOAT_RE = r"[+-]?[0-9]{1,15}(?:\.[0-9]{1,15})?"
 PLAIN_DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# the longest program in the bundled data runs 42 days: a program over 400 days is a typo (an end
+# in 2107 for 2017), one over 120 is worth a second look
+LONGEST_PROGRAM_DAYS = 400
+LONG_PROGRAM_DAYS = 120
 MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|\]\([^)]*\)|javascript:", re.IGNORECASE)
 
 
@@ -56,6 +60,20 @@ class Dataset:
     def replace(self, **tables: pd.DataFrame) -> Dataset:
         """A copy with some tables swapped."""
         return dataclasses.replace(self, **tables)
+
+
+def calendar_days(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Days from ``start`` to ``end``, both included (Int64; NA where either is missing).
+
+    Counted in whole days, not as a difference of nanosecond timestamps, which overflows for
+    dates more than 292 years apart.
+    """
+
+    def day_number(dates: pd.Series) -> pd.Series:
+        days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+        return pd.Series(days, index=dates.index).where(dates.notna().to_numpy()).astype("Int64")
+
+    return day_number(end) - day_number(start) + 1
 
 
 def split_ids(cell: object) -> list[str]:
@@ -416,16 +434,27 @@ def cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str])
 
     programs = tables.get("programs")
     if programs is not None and {"start_date", "end_date"} <= set(programs.columns):
-        backwards = programs["end_date"] < programs["start_date"]
-        for row in programs.index[backwards.fillna(False)]:
+        days = calendar_days(programs["start_date"], programs["end_date"])
+        for row, length in days.dropna().items():
+            end = str(programs.at[row, "end_date"].date())
+            start = (("start", str(programs.at[row, "start_date"].date())),)
+            if length < 1:
+                code, severity = "end_before_start", "error"
+            elif length > LONGEST_PROGRAM_DAYS:
+                code, severity = "program_too_long", "error"
+            elif length > LONG_PROGRAM_DAYS:
+                code, severity = "program_long", "warning"
+            else:
+                continue
             problems.append(
                 Problem(
                     files["programs"],
                     row,
                     "end_date",
-                    "end_before_start",
-                    str(programs.at[row, "end_date"].date()),
-                    (("start", str(programs.at[row, "start_date"].date())),),
+                    code,
+                    end,
+                    (*start, ("days", str(length)), ("limit", str(LONGEST_PROGRAM_DAYS))),
+                    severity=severity,
                 )
             )
 

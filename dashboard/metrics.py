@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema
-from dashboard.data import Dataset, isin
+from dashboard.data import Dataset, calendar_days, isin
 from dashboard.memo import memo
 
 UNKNOWN = ""  # the nationality code of a participant whose nationality the source does not give
@@ -138,7 +138,7 @@ def program_table(ds: Dataset) -> pd.DataFrame:
     unknown_nationality, person_days.
     """
     programs = ds.programs
-    days = (programs["end_date"] - programs["start_date"]).dt.days.astype("Int64") + 1
+    days = calendar_days(programs["start_date"], programs["end_date"])
     people = ds.participations.merge(
         ds.participants[["participant_id", "nationality"]], on="participant_id", how="left"
     )

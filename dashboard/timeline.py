@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard.access import withheld
 from dashboard.breakdowns import person_label
-from dashboard.data import Dataset, split_ids
+from dashboard.data import Dataset, calendar_days, split_ids
 from dashboard.i18n import (
     country_name,
     format_date_range,
@@ -168,7 +168,7 @@ def period_table(ds: Dataset, by: str = "year") -> pd.DataFrame:
     for period, start, end in _periods(dated["start_date"].min(), dated["end_date"].max(), by):
         lo = dated["start_date"].clip(lower=start)
         hi = dated["end_date"].clip(upper=end)
-        overlap = ((hi - lo).dt.days + 1).clip(lower=0)
+        overlap = calendar_days(lo, hi).clip(lower=0)
         running = dated[overlap > 0]
         here = people[people["program_id"].isin(set(running["program_id"]))]
         unknown = here[here["nationality"].isna()]["participant_id"].nunique()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data import load_dataset, load_tables
+from dashboard.data import calendar_days, load_dataset, load_tables
 from dashboard.problems import errors
 from dashboard.reading import read_table
 
@@ -329,3 +330,36 @@ def test_csv_files_are_utf8_with_iso_dates():
             for key in ("start_date", "end_date"):
                 if row.get(key):
                     assert pd.Timestamp(row[key]).strftime("%Y-%m-%d") == row[key]
+
+
+# --- how long a program runs ---------------------------------------------------------------
+
+
+def test_days_are_counted_without_overflow_for_dates_centuries_apart():
+    start = pd.Series(pd.to_datetime(["1900-01-01", "2017-03-03", None]))
+    end = pd.Series(pd.to_datetime(["2199-12-31", "2017-03-13", "2017-03-13"]))
+    days = calendar_days(start, end)
+    assert days.iloc[0] == (dt.date(2199, 12, 31) - dt.date(1900, 1, 1)).days + 1 == 109_573
+    assert days.iloc[1] == 11 and pd.isna(days.iloc[2])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code", "severity"),
+    [
+        ("1900-01-01", "2199-12-31", "program_too_long", "error"),
+        ("2017-03-03", "2107-03-13", "program_too_long", "error"),  # a typo in the year
+        ("2017-03-03", "2017-09-01", "program_long", "warning"),  # 183 days: a second look
+        ("2017-03-03", "2018-04-07", "program_too_long", "error"),  # 401 days
+    ],
+)
+def test_a_program_over_400_days_is_refused_over_120_warned(data_copy, start, end, code, severity):
+    path = data_copy / "programs.csv"
+    programs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = programs.index[programs["program_id"] == "shimokawa-2017-03"][0]
+    programs.loc[row, ["start_date", "end_date"]] = [start, end]
+    programs.to_csv(path, index=False)
+    result = load_dataset(data_copy)
+    (problem,) = [p for p in result.problems if p.code.startswith("program_")]
+    assert (problem.file, problem.row, problem.column) == ("programs.csv", row + 2, "end_date")
+    assert problem.severity == severity and result.ok == (severity == "warning")
+    assert "400" in problem.message("en") or severity == "warning"
