@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,36 @@ from dashboard.problems import Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+# an .xlsx is a zip: what it unpacks to is checked before it is opened
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+
+
+def xlsx_archive_problems(file: str, data: bytes) -> list[Problem]:
+    """Problems with an .xlsx's zip before it is opened: more than 100 MB unpacked, or packed
+    more than 100 to 1 (a "zip bomb" would fill the server's memory)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        return [Problem(file, None, None, "unreadable_xlsx", params=(("detail", str(exc)),))]
+    ratio = unpacked / max(len(data), 1)
+    if unpacked > XLSX_MAX_UNPACKED or ratio > XLSX_MAX_RATIO:
+        return [
+            Problem(
+                file,
+                None,
+                None,
+                "xlsx_too_packed",
+                params=(
+                    ("unpacked", f"{unpacked / 1024 / 1024:,.0f} MB"),
+                    ("ratio", f"{ratio:,.0f}"),
+                    ("limit", f"{XLSX_MAX_UNPACKED // 1024 // 1024} MB"),
+                    ("max_ratio", str(XLSX_MAX_RATIO)),
+                ),
+            )
+        ]
+    return []
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:
@@ -50,6 +81,9 @@ def read_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Proble
 
 
 def _read_xlsx(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
+    problems = xlsx_archive_problems(file, data)
+    if problems:
+        return None, problems
     try:
         raw = pd.read_excel(io.BytesIO(data), dtype=str, header=None, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds on a damaged file

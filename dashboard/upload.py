@@ -21,7 +21,7 @@ from dashboard import exports, schema
 from dashboard.data import cross_table_problems, parse_table
 from dashboard.i18n import t
 from dashboard.problems import Problem, errors
-from dashboard.reading import XLSX_MAGIC, read_table
+from dashboard.reading import XLSX_MAGIC, read_table, xlsx_archive_problems
 from dashboard.store import cell_text, column_text, read_sources
 
 DEFAULT_MAX_UPLOAD_MB = 20.0
@@ -99,23 +99,31 @@ def guess_table(file_name: str) -> str | None:
 # --- limits, checked before anything is parsed ---------------------------------------------
 
 
-def count_rows(data: bytes) -> int:
+def count_rows(data: bytes, stop_after: int | None = None) -> int:
     """Data rows in a file, counted without parsing it: newlines in a CSV (an upper bound when
-    cells hold line breaks), the sheet's stated size in an .xlsx; minus the header row."""
+    cells hold line breaks), the rows of an .xlsx's first sheet as they stream past (not the
+    size the file declares, which it may lie about); minus the header row. With
+    ``stop_after``, counting an .xlsx stops once it has seen more rows than that."""
     if data.startswith(XLSX_MAGIC):
-        return _xlsx_rows(data)
+        return _xlsx_rows(data, stop_after)
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     return max(lines - 1, 0)
 
 
-def _xlsx_rows(data: bytes) -> int:
+def _xlsx_rows(data: bytes, stop_after: int | None) -> int:
     try:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(data), read_only=True)
         try:
             sheet = book.worksheets[0]
-            return max((sheet.max_row or 0) - 1, 0)
+            sheet.reset_dimensions()  # the declared size means nothing: read the rows
+            rows = -1  # the header
+            for _ in sheet.iter_rows(values_only=True):
+                rows += 1
+                if stop_after is not None and rows > stop_after:
+                    break
+            return max(rows, 0)
         finally:
             book.close()
     except Exception:  # a damaged file: read_table says what is wrong with it
@@ -135,8 +143,13 @@ def check_limits(file: str, size: int, data: bytes | None = None) -> list[Proble
                 params=(("size", size_label(size)), ("limit", size_label(limit))),
             )
         ]
+    if data is not None and data.startswith(XLSX_MAGIC):
+        packed = xlsx_archive_problems(file, data)  # before the workbook is opened
+        if packed:
+            return packed
     if data is not None:
-        rows, most = count_rows(data), max_rows()
+        most = max_rows()
+        rows = count_rows(data, stop_after=most)
         if rows > most:
             return [
                 Problem(

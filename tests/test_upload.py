@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import data, schema, store, upload
+from dashboard import data, reading, schema, store, upload
 from dashboard.i18n import LOCALES_DIR, catalogs
 from dashboard.problems import Problem, errors
 
@@ -127,6 +127,50 @@ def test_a_file_with_too_many_rows_is_refused_before_it_is_parsed(current, monke
     assert "上限は 3 行" in result.problems[0].message("ja")
 
 
+def _xlsx_declaring(rows: int, declared: str) -> bytes:
+    """An .xlsx of ``rows`` data rows whose sheet says its size is ``declared`` ("A1:A3")."""
+    out = io.BytesIO()
+    pd.DataFrame({"participant_id": [f"p{i}" for i in range(rows)]}).to_excel(out, index=False)
+    source, target = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = re.sub(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{declared}"'.encode(), body
+                )
+            archive.writestr(info, body)
+    return target.getvalue()
+
+
+def test_an_xlsx_that_declares_two_rows_but_holds_300_is_counted_as_it_streams(monkeypatch):
+    body = _xlsx_declaring(300, "A1:A3")
+    assert upload.count_rows(body) == 300
+    assert upload.count_rows(body, stop_after=10) == 11  # stops once over the limit
+    monkeypatch.setenv("DASHBOARD_MAX_UPLOAD_ROWS", "100")
+    (problem,) = upload.check_limits("participants.xlsx", len(body), body)
+    assert problem.code == "too_many_rows" and "101" in problem.message("en")
+
+
+def test_an_xlsx_that_unpacks_a_hundred_times_its_size_is_refused_before_it_is_opened(
+    monkeypatch,
+):
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (20 * 1024 * 1024))
+    body = target.getvalue()
+    opened = []
+    import openpyxl
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
+    (problem,) = upload.check_limits("participants.xlsx", len(body), body)
+    assert problem.code == "xlsx_too_packed" and opened == []
+    assert "20 MB" in problem.message("en") and "100" in problem.message("ja")
+    raw, problems = reading.read_table("participants.xlsx", body)  # the loader refuses it too
+    assert raw is None and [p.code for p in problems] == ["xlsx_too_packed"]
+
+
 def test_the_row_limit_counts_an_xlsx_sheet_too(monkeypatch):
     body = upload.template_bytes("participants", "xlsx")
     frame = pd.DataFrame({"participant_id": [f"p{i}" for i in range(10)]})
@@ -230,6 +274,10 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     up("binary", "programs", b"\xd0\xcf\x11\xe0\x00\x00")
     up("encoding", "programs", b"program_id\n\x82 \x81\n")
     up("xlsx", "programs", b"PK\x03\x04 not really a workbook")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (2 * 1024 * 1024))
+    up("zip bomb", "programs", packed.getvalue())
     up("quote", "programs", b'program_id,title\n"open quote,x\n')
     up("no header", "programs", b",,\nx,y,z\n")
     up("dup column", "programs", b"program_id,program_id\nx,y\n")
