@@ -378,6 +378,29 @@ def mask_count(
     return f"<{threshold}"
 
 
+def mask_programs(
+    table: pd.DataFrame,
+    viewer: Viewer,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+    town: str | None = None,
+) -> pd.DataFrame:
+    """A programs table (``metrics.program_table`` columns) for display to ``viewer``.
+
+    ``listed`` and ``reported`` are masked by ``mask_small_counts``; a program whose listed
+    people are masked shows its ``nationalities`` as ``"<3"`` too and its ``person_days``
+    (which would tell the number) as ``"–"``.
+    """
+    small = small_cells(table, ["listed"], viewer, threshold, town)["listed"].to_numpy()
+    out = mask_small_counts(table, ["listed", "reported"], viewer, threshold, town)
+    if small.any():
+        nationalities = out["nationalities"].astype(object)
+        nationalities[small] = f"<{threshold}"
+        days = out["person_days"].astype(object)
+        days[small & days.notna().to_numpy()] = "–"
+        out = out.assign(nationalities=nationalities, person_days=days)
+    return out
+
+
 def shows_all_counts(viewer: Viewer, towns: Iterable[str] = ()) -> bool:
     """Whether ``viewer`` sees every count of data limited to ``towns`` (empty: every town)."""
     towns = tuple(towns)

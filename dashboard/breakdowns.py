@@ -295,7 +295,6 @@ def display_table(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFra
     return out
 
 
-
 # --- titles that state the finding ---------------------------------------------------------
 
 

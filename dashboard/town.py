@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data import Dataset, split_ids
-from dashboard.i18n import country_name, language_name, town_name
+from dashboard.i18n import country_name, join_list, language_name, other_lang, town_name
 from dashboard.memo import memo
 from dashboard.metrics import UNKNOWN, program_table
 
@@ -50,7 +50,7 @@ def town_links(ds: Dataset, lang: str) -> list[dict]:
             {
                 "region_id": row["region_id"],
                 "name": town_name(row, lang),
-                "other": town_name(row, "en" if lang == "ja" else "ja"),
+                "other": town_name(row, other_lang(lang)),
                 "prefecture": prefecture_name(row, lang),
             }
         )
@@ -233,7 +233,7 @@ def _highlight_of(row: dict) -> tuple[str, bool]:
     pinned = row.get("highlight")
     pinned = "" if pinned is None or pd.isna(pinned) else str(pinned).strip()
     try:
-        from dashboard.voices import highlight_for
+        from dashboard.voices.highlights import highlight_for
     except ImportError:  # the testimonials module is optional here
         highlight_for = None
     if highlight_for is not None:
@@ -466,6 +466,5 @@ def comparison_figure(
 
 
 def languages_text(codes: list[str], lang: str) -> str:
-    """Language codes as names in ``lang``, joined (``English, Chinese, Thai``)."""
-    sep = "、" if lang == "ja" else ", "
-    return sep.join(language_name(c, lang) for c in codes)
+    """Language codes as names in ``lang``, as a list (``English, Chinese, and Thai``)."""
+    return join_list([language_name(c, lang) for c in codes], lang)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import schema
-from dashboard import data, store
+from dashboard import data, schema, store
 from dashboard.i18n import t
 from dashboard.ui.shell import LANG_LABELS
 

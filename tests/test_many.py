@@ -118,7 +118,7 @@ def test_returning_people_of_a_town_are_counted_person_by_person(many):
 
 
 def test_a_town_names_ten_returning_people_and_counts_the_rest(many):
-    from dashboard import report
+    from dashboard.views import town as report
 
     rid = towns.network_figures(many)["returning"].idxmax()
     back = towns.returning(many, rid)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import streamlit_folium as sf
 
-from dashboard import access, maps
+from dashboard import access
 from dashboard.ui import map_view
+from dashboard.views import maps
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import folium
 import pandas as pd
 import pytest
 
-from dashboard import maps
 from dashboard.geo import country_points, prefecture_geojson, world_geojson
 from dashboard.i18n import t
+from dashboard.maps import assets, japan, legend, tables, world
 from dashboard.metrics import Filters, apply_filters
 
 from .conftest import APP, app_test, figure_data
@@ -36,7 +36,7 @@ def marker_rows(fmap: folium.Map) -> list[list]:
 
 
 def partner(ds, lang="en", **kwargs) -> folium.Map:
-    return maps.partner_map(maps.town_summary(ds), maps.prefecture_counts(ds), lang, **kwargs)
+    return japan.partner_map(tables.town_summary(ds), tables.prefecture_counts(ds), lang, **kwargs)
 
 
 # --- shapes -------------------------------------------------------------------------------------
@@ -100,17 +100,17 @@ def test_partner_map_has_one_marker_per_town_at_its_coordinates(dataset):
 
 
 def test_prefectures_are_shaded_by_the_people_they_hosted(dataset):
-    counts = maps.prefecture_counts(dataset).set_index("code")["people"]
+    counts = tables.prefecture_counts(dataset).set_index("code")["people"]
     assert len(counts) == 47
     assert counts[3] == 11  # Iwate: Tono
     assert counts[1] == 7  # Hokkaido: Shimokawa 4 + Urahoro 3, each person once
     assert counts[4] == 8  # Miyagi: Ishinomaki, two programs
     assert counts[40] == 1  # Fukuoka: Yame
     assert counts.drop([1, 3, 4, 40]).eq(0).all()
-    fills = maps.prefecture_fills(maps.prefecture_counts(dataset))
-    assert fills[13] == maps.NO_PROGRAM_FILL  # Tokyo hosted nobody: neutral
+    fills = japan.prefecture_fills(tables.prefecture_counts(dataset))
+    assert fills[13] == legend.NO_PROGRAM_FILL  # Tokyo hosted nobody: neutral
     assert len({fills[3], fills[4], fills[1], fills[40]}) == 4  # one shade per count
-    assert fills[3] == maps._shade(pd.Series([11, 11]))[0]  # the most people: the darkest
+    assert fills[3] == japan._shade(pd.Series([11, 11]))[0]  # the most people: the darkest
     html = rendered(partner(dataset))
     assert fills[3] in html and fills[40] in html
 
@@ -142,22 +142,22 @@ def test_the_town_filter_keeps_only_that_town_and_its_prefecture(dataset):
     ds = apply_filters(dataset, Filters(towns=("tono",)))
     rows = marker_rows(partner(ds))
     assert [r[2] for r in rows] == ["Tono"]
-    counts = maps.prefecture_counts(ds).set_index("code")["people"]
+    counts = tables.prefecture_counts(ds).set_index("code")["people"]
     assert counts[3] == 11 and counts.sum() == 11
 
 
 def test_the_nationality_filter_counts_only_those_people(dataset):
     ds = apply_filters(dataset, Filters(nationalities=("TH",)))
-    towns = maps.town_summary(ds).set_index("region_id")
+    towns = tables.town_summary(ds).set_index("region_id")
     # Jade (Shimokawa), Gae (Yame), one Thai participant in Tono; Lee is in no program
     assert towns["people"].to_dict() == {"shimokawa": 1, "tono": 1, "yame": 1}
-    assert maps.nationality_table(ds)["people"].tolist() == [4]
-    assert maps.flow_table(ds)["people"].sum() == 3
+    assert tables.nationality_table(ds)["people"].tolist() == [4]
+    assert tables.flow_table(ds)["people"].sum() == 3
 
 
 def test_the_map_loads_only_what_the_app_serves(dataset):
     fmap = partner(dataset)
-    links = maps.asset_links(fmap)
+    links = assets.asset_links(fmap)
     assert links and all(link.startswith("/app/static/") for link in links)
     for link in links:
         assert (APP.parent / "static" / link.removeprefix("/app/static/")).is_file(), link
@@ -174,11 +174,11 @@ def test_an_element_that_needs_a_cdn_asset_is_refused():
     fmap = folium.Map()
     folium.Marker([35, 135], icon=folium.Icon(icon="info-sign")).add_to(fmap)
     with pytest.raises(ValueError, match="not vendored"):
-        maps.offline_assets(fmap)
+        assets.offline_assets(fmap)
     fmap = folium.Map()
     folium.plugins.Fullscreen().add_to(fmap)
     with pytest.raises(ValueError, match="not vendored"):
-        maps.offline_assets(fmap)
+        assets.offline_assets(fmap)
 
 
 def test_many_towns_cluster_and_few_do_not(dataset):
@@ -191,7 +191,7 @@ def test_many_towns_cluster_and_few_do_not(dataset):
     )
     assert cluster.options.get("disableClusteringAtZoom") == 1
     towns = synthetic_towns(1741)
-    fmap = maps.partner_map(towns, maps.prefecture_counts(dataset), "en")
+    fmap = japan.partner_map(towns, tables.prefecture_counts(dataset), "en")
     big = next(
         c for c in fmap._children.values() if isinstance(c, folium.plugins.FastMarkerCluster)
     )
@@ -231,28 +231,28 @@ def test_the_view_fits_the_towns_shown(dataset):
 
 
 def test_clicking_a_marker_selects_its_town(dataset):
-    towns = maps.town_summary(dataset)
-    assert maps.select_town(towns, {"lat": 39.3276, "lng": 141.5334}) == "tono"
-    assert maps.select_town(towns, {"lat": 39.0, "lng": 141.0}) is None  # a prefecture
-    assert maps.select_town(towns, None) is None
+    towns = tables.town_summary(dataset)
+    assert tables.select_town(towns, {"lat": 39.3276, "lng": 141.5334}) == "tono"
+    assert tables.select_town(towns, {"lat": 39.0, "lng": 141.0}) is None  # a prefecture
+    assert tables.select_town(towns, None) is None
 
 
 def test_the_town_map_fills_the_towns_prefecture(dataset):
-    fmap = maps.town_map(dataset, "tono", "ja")
+    fmap = japan.town_map(dataset, "tono", "ja")
     html = rendered(fmap)
     assert "39.3276" in html and "141.5334" in html
-    assert all(link.startswith("/app/static/") for link in maps.asset_links(fmap))
+    assert all(link.startswith("/app/static/") for link in assets.asset_links(fmap))
     assert '"fillColor": "#9ecae1"' in html
     with pytest.raises(KeyError):
-        maps.town_map(dataset, "atlantis", "en")
+        japan.town_map(dataset, "atlantis", "en")
 
 
 # --- where participants come from (plotly) ------------------------------------------------------
 
 
 def test_the_world_map_shades_each_country_by_its_people(dataset):
-    table = maps.nationality_table(dataset)
-    fig = maps.world_figure(table, "en", "t")
+    table = tables.nationality_table(dataset)
+    fig = world.world_figure(table, "en", "t")
     spec = fig.to_plotly_json()
     shaded = dict(zip(figure_data(spec, 1, "locations"), figure_data(spec, 1, "z"), strict=True))
     assert shaded["TH"] == 4 and shaded["SG"] == 3 and shaded["US"] == 3 and shaded["ES"] == 2
@@ -264,9 +264,9 @@ def test_the_world_map_shades_each_country_by_its_people(dataset):
 
 
 def test_unknown_nationality_is_counted_not_dropped(dataset):
-    table = maps.nationality_table(dataset)
+    table = tables.nationality_table(dataset)
     assert table.loc[table["nationality"] == "", "people"].tolist() == [4]
-    fig = maps.nationality_bars(table, "en", "t", axis="People")
+    fig = world.nationality_bars(table, "en", "t", axis="People")
     spec = fig.to_plotly_json()
     bars = {}
     for i in range(len(spec["data"])):
@@ -277,14 +277,14 @@ def test_unknown_nationality_is_counted_not_dropped(dataset):
 
 
 def test_flow_widths_follow_the_people_from_each_country_to_each_town(dataset):
-    flows = maps.flow_table(dataset)
+    flows = tables.flow_table(dataset)
     by_pair = flows.set_index(["nationality", "region_id"])["people"]
     # in the seed every home country sent at most one person to each town
     assert by_pair[("TH", "tono")] == 1
     assert by_pair[("VN", "tono")] == 1 and by_pair[("VN", "urahoro")] == 1  # trinh-doan twice
     assert len(flows) == 23 and set(flows["people"]) == {1}
-    assert maps.unknown_in_flows(dataset) == 4
-    fig = maps.flow_figure(flows, dataset.regions, "en", "t")
+    assert tables.unknown_in_flows(dataset) == 4
+    fig = world.flow_figure(flows, dataset.regions, "en", "t")
     assert drawn_lines(fig) == {1: 23}
 
 
@@ -296,9 +296,9 @@ def test_a_thicker_line_stands_for_more_people(dataset):
             "people": [5, 2, 2],
         }
     )
-    fig = maps.flow_figure(flows, dataset.regions, "en", "t")
+    fig = world.flow_figure(flows, dataset.regions, "en", "t")
     assert drawn_lines(fig) == {5: 1, 2: 2}
-    assert maps.flow_width(5) > maps.flow_width(2) > maps.flow_width(1)
+    assert tables.flow_width(5) > tables.flow_width(2) > tables.flow_width(1)
 
 
 def drawn_lines(fig) -> dict:
@@ -306,29 +306,29 @@ def drawn_lines(fig) -> dict:
     drawn = {}
     for trace in fig.data:
         if trace.type == "scattermap" and trace.mode == "lines":
-            assert trace.line.width == maps.flow_width(trace.meta)
+            assert trace.line.width == tables.flow_width(trace.meta)
             drawn[trace.meta] = len([x for x in trace.lat if x is None])
     return drawn
 
 
 def test_a_line_from_the_americas_crosses_the_pacific(dataset):
-    flows = maps.flow_table(dataset)
-    fig = maps.flow_figure(flows[flows["nationality"] == "US"], dataset.regions, "en", "t")
+    flows = tables.flow_table(dataset)
+    fig = world.flow_figure(flows[flows["nationality"] == "US"], dataset.regions, "en", "t")
     line = next(tr for tr in fig.data if tr.type == "scattermap" and tr.mode == "lines")
     start, end = line.lon[0], line.lon[1]
     assert abs(end - start) < 180
 
 
 def test_masked_counts_are_drawn_alike_and_say_less_than_three(dataset):
-    table = maps.nationality_table(dataset)
+    table = tables.nationality_table(dataset)
     masked = table["people"] < 3
-    fig = maps.world_figure(table, "en", "t", masked=masked)
+    fig = world.world_figure(table, "en", "t", masked=masked)
     spec = fig.to_plotly_json()
     assert set(figure_data(spec, 1, "locations")) == {"TH", "SG", "US"}
     assert "FR" in figure_data(spec, 2, "locations")
     assert "<3" in spec["data"][2]["hovertemplate"]
-    flows = maps.flow_table(dataset)
-    fig = maps.flow_figure(flows, dataset.regions, "en", "t", masked=flows["people"] < 3)
+    flows = tables.flow_table(dataset)
+    fig = world.flow_figure(flows, dataset.regions, "en", "t", masked=flows["people"] < 3)
     metas = {tr.meta for tr in fig.data if tr.type == "scattermap" and tr.mode == "lines"}
     assert metas == {"<3"}
 

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from dashboard import report
+from dashboard import mapshot, report
 
 from .conftest import ARTIFACTS
 
@@ -215,8 +215,8 @@ def test_the_csv_zip_holds_the_towns_tables(dataset):
 def test_without_an_image_the_map_is_drawn_inline_and_plotly_still_embedded_once(
     dataset, monkeypatch
 ):
-    monkeypatch.setattr(report, "_draw_map", lambda region, lang: None)
-    monkeypatch.setattr(report, "_MAPS", {})
+    monkeypatch.setattr(mapshot, "_draw_map", lambda region, lang: None)
+    monkeypatch.setattr(mapshot, "_MAPS", {})
     html = report.town_report(dataset, "yame", "en", made=MADE)
     assert html.count("plotly.js v") == 1
     assert html.count("Plotly.newPlot") == 3  # map, countries, network
@@ -229,7 +229,7 @@ def test_the_report_map_is_a_png_of_the_prefecture_and_town(dataset):
     import struct
 
     region = report.towns.find_town(dataset, "tono")
-    png = report.map_png(region, "ja")
+    png = mapshot.map_png(region, "ja")
     assert png is not None and png.startswith(b"\x89PNG")
     assert struct.unpack(">II", png[16:24]) == (520, 520)
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)

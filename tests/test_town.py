@@ -9,6 +9,7 @@ import pytest
 from dashboard import report
 from dashboard import town as towns
 from dashboard.i18n import label, t
+from dashboard.views import town as town_view
 
 from .conftest import app_test, figure_data
 
@@ -359,6 +360,6 @@ def test_an_outcome_kind_the_catalog_does_not_know_is_shown_as_written(dataset):
     made.loc[made.index[0], "kind"] = "map"
     ds = dataset.replace(outcomes=made)
     rid = ds.programs.set_index("program_id").loc[made.iloc[0]["program_id"], "region_id"]
-    shown = report.outcome_rows(ds, rid, "ja")[t("town.col.outcome", "ja")].tolist()
+    shown = town_view.outcome_rows(ds, rid, "ja")[t("town.col.outcome", "ja")].tolist()
     assert "map" in shown and label("town.kind", "leaflet", "ja") == "チラシ"
     assert "town.kind." not in report.town_report(ds, rid, "ja", map_image=None)

@@ -103,7 +103,7 @@ def test_shimokawa_page_in_english(page, server):
     open_town(page, server, "town=shimokawa")
     sign_in(page, "aiko")
     assert metric_values(page, "People linked")["People linked"] == "4"
-    page.get_by_text("Leaflet: 3 in English, Thai, Chinese").first.wait_for()
+    page.get_by_text("Leaflet: 3 in English, Thai, and Chinese").first.wait_for()
     charts_drawn(page, 2)
     no_error(page)
     screenshot(page, "town-shimokawa-en")

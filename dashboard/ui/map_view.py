@@ -2,9 +2,10 @@
 
 ``streamlit_folium.st_folium`` renders its map on every call: at 1,741 towns that is half a
 second and 2.4 MB of script on every rerun. ``show`` renders a map the first time it sees it
-(``dashboard.maps`` builds each map once per data version) and hands the kept script to the same
-component with the arguments ``st_folium`` gives it (streamlit-folium 0.27.4, pinned in
-requirements.txt; ``tests/test_map_view.py`` checks the two stay the same).
+(``dashboard.views.maps`` and ``dashboard.maps.japan`` build each map once per data version) and
+hands the kept script to the same component with the arguments ``st_folium`` gives it
+(streamlit-folium 0.27.4, pinned in requirements.txt; ``tests/test_map_view.py`` checks the two
+stay the same).
 """
 
 from __future__ import annotations
@@ -121,3 +122,10 @@ def show(fmap: folium.Map, key: str, height: int, returned_objects: Iterable[str
         on_change=on_change,
         wrap_longitude=False,
     )
+
+
+def app_base() -> str:
+    """The app's URL path ("/" or "/<server.baseUrlPath>/"): links and assets inside a map's
+    iframe need it, since a relative URL there resolves under /component/..."""
+    path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{path}/" if path else "/"

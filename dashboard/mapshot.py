@@ -1,0 +1,126 @@
+"""A town's map as a PNG for its report: Japan's prefectures (the town's filled in) and the town
+as a dot, drawn by kaleido with Debian's Chromium, once per town and language and process."""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from functools import lru_cache
+
+import plotly.graph_objects as go
+
+from dashboard.geo import prefecture_geojson
+from dashboard.i18n import town_name
+
+CHROMIUM = "/usr/bin/chromium"
+SIZE = 520  # px, width and height of the image
+
+
+def map_figure(region: dict, lang: str) -> go.Figure:
+    """A plotly map of the prefectures (``dashboard.geo``), the town's filled in, and the town
+    as a labelled dot in ``lang``, on a blank background (draws offline)."""
+    geojson = prefecture_geojson()
+    code = int(region["prefecture_code"])
+    ids = [feature["id"] for feature in geojson["features"]]
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=ids,
+            featureidkey="id",
+            z=[1 if i == code else 0 for i in ids],
+            colorscale=[[0, "#eef1f4"], [1, "#9ecae1"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            marker_line_color="#8a96a3",
+            marker_line_width=0.5,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scattermap(
+            lat=[float(region["lat"])],
+            lon=[float(region["lon"])],
+            mode="markers+text",
+            marker={"size": 16, "color": "#D55E00"},
+            text=[town_name(region, lang)],
+            textposition="middle right",
+            textfont={"size": 16, "color": "#1f2933"},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        map={
+            "style": "white-bg",
+            "center": {"lat": float(region["lat"]), "lon": float(region["lon"])},
+            "zoom": 4.2,
+        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        width=SIZE,
+        height=SIZE,
+        showlegend=False,
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+def _map_key(region: dict, lang: str) -> tuple:
+    return (
+        str(region["region_id"]),
+        int(region["prefecture_code"]),
+        float(region["lat"]),
+        float(region["lon"]),
+        str(region["name_en"]),
+        str(region["name_ja"]),
+        lang,
+    )
+
+
+_MAP_LOCK = threading.Lock()
+_MAPS: dict[tuple, bytes | None] = {}
+
+
+def map_png(region: dict, lang: str) -> bytes | None:
+    """``map_figure`` as PNG bytes; None when it cannot be drawn (no browser or kaleido).
+
+    Drawn once per town and language and process (a few seconds), then remembered.
+    """
+    key = _map_key(region, lang)
+    with _MAP_LOCK:
+        drawn = _MAPS  # checked and filled alike, even if the store is swapped meanwhile (tests)
+        if key not in drawn:
+            drawn[key] = _draw_map(region, lang)
+        return drawn[key]
+
+
+def warm_map(region: dict, lang: str) -> None:
+    """Start ``map_png`` in a background thread, so the report is quick to build."""
+    if _map_key(region, lang) not in _MAPS:
+        threading.Thread(target=map_png, args=(dict(region), lang), daemon=True).start()
+
+
+@lru_cache(maxsize=1)
+def _kaleido_started() -> bool:
+    """Point kaleido at Debian's Chromium (unless BROWSER_PATH says otherwise) and keep one
+    browser running for every image (starting one per image costs several seconds)."""
+    if not os.environ.get("BROWSER_PATH") and os.path.exists(CHROMIUM):
+        os.environ["BROWSER_PATH"] = CHROMIUM
+    try:
+        import kaleido
+
+        kaleido.start_sync_server(silence_warnings=True)
+        return True
+    except Exception:  # noqa: BLE001 - one browser per image still works
+        return False
+
+
+def _draw_map(region: dict, lang: str) -> bytes | None:
+    fig = map_figure(region, lang)
+    _kaleido_started()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kaleido's notes about its server
+            return fig.to_image(format="png", width=SIZE, height=SIZE, scale=1)
+    except Exception:  # noqa: BLE001 - no browser or kaleido: the report shows the map inline
+        return None
