@@ -11,7 +11,13 @@ from dashboard.data import fingerprint
 from dashboard.i18n import format_number
 from dashboard.problems import errors
 from dashboard.ui import cache
-from dashboard.ui.data_blocks import checked_uploads, show_diff, templates, written
+from dashboard.ui.data_blocks import (
+    checked_uploads,
+    confirm_removals,
+    show_diff,
+    templates,
+    written,
+)
 from dashboard.ui.shell import context, show_problems
 from dashboard.views import data as view
 
@@ -67,7 +73,7 @@ with tab_upload:
             content = b"" if too_big else file.getvalue()
             uploads.append(upload.Upload(file.name, content, table, file.size))
         signature = (tuple((f.file_id, u.table) for f, u in zip(files, uploads, strict=True)),)
-        checked, diffs = checked_uploads(folder, uploads, (*signature, fingerprint(folder)))
+        checked, diffs, halved = checked_uploads(folder, uploads, (*signature, fingerprint(folder)))
 
         blocking = errors(checked.problems)
         if blocking:
@@ -86,11 +92,12 @@ with tab_upload:
             nothing = all(d.empty for d in diffs.values())
             if nothing:
                 st.info(t("data.save.nothing"), icon=":material/info:")
+            confirmed = confirm_removals(halved, nonce)
             save = st.button(
                 t("data.save.button"),
                 type="primary",
                 key="data_save",
-                disabled=nothing,
+                disabled=nothing or not confirmed,
                 icon=":material/save:",
             )
             if save:

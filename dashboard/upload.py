@@ -231,6 +231,27 @@ def current_tables(folder: str | Path) -> tuple[dict[str, pd.DataFrame], dict[st
     return tables, files
 
 
+def keep_missing_columns(
+    table: str, file: str, typed: pd.DataFrame, current: Mapping[str, pd.DataFrame]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """An upload with the current table's optional columns that it lacks (``highlight``, a
+    column of the office's own), taken from the current rows by key (empty for new rows), and
+    a warning per column saying so; an upload must not drop every pin by leaving one out."""
+    old = current[table]
+    required = set(schema.required_columns(table))
+    missing = [c for c in old.columns if c not in typed.columns and c not in required]
+    key = list(TABLE_KEYS[table])
+    if not missing or not set(key) <= set(typed.columns) | set(old.columns) - set(missing):
+        return typed, []
+    kept = old[[*key, *missing]].drop_duplicates(key)
+    merged = typed.reset_index().merge(kept, on=key, how="left").set_index(typed.index.name)
+    merged.index = typed.index
+    problems = [
+        Problem(file, None, column, "column_kept", severity="warning") for column in missing
+    ]
+    return merged, problems
+
+
 def check_uploads(
     uploads: Iterable[Upload],
     current: Mapping[str, pd.DataFrame],
@@ -263,6 +284,9 @@ def check_uploads(
         result.problems += problems
         if upload.table in schema.TABLES:
             seen[upload.table] = upload.name
+        if typed is not None and upload.table in current:
+            typed, kept = keep_missing_columns(upload.table, upload.name, typed, current)
+            result.problems += kept
         if typed is not None:
             result.tables[upload.table] = typed
             result.files[upload.table] = upload.name

@@ -53,6 +53,12 @@ def open_data_page(lang: str = "en", role: str | None = "staff"):
     return at
 
 
+def page_text(at) -> list[str]:
+    """Every text of the page's tables and messages, for a search by words."""
+    frames = [d.value.to_string() for d in at.dataframe]
+    return [*frames, *(w.value for w in at.warning), *(i.value for i in at.info)]
+
+
 def upload_file(at, name: str, body: bytes):
     at.file_uploader(key="data_upload_0").set_value((name, body, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -114,6 +120,39 @@ def test_a_good_sheet_shows_the_changes_then_saves_and_can_be_restored(folder, l
     assert not at.exception, [e.value for e in at.exception]
     assert (folder / "programs.csv").read_bytes() == before
     assert [v.reason for v in store.list_versions(folder)] == ["restore", "save"]
+
+
+def test_a_header_only_file_saves_only_once_the_removal_is_confirmed(folder):
+    header = (folder / "participations.csv").read_text(encoding="utf-8").splitlines()[0]
+    at = upload_file(open_data_page(), "participations.csv", (header + "\n").encode())
+    (warning,) = [w.value for w in at.warning if "removes" in w.value]
+    assert "removes 27 of the 27 rows of Participations" in warning
+    assert at.button(key="data_save").disabled
+    at.checkbox(key="data_confirm_0_participations").check().run()
+    assert not at.button(key="data_save").disabled
+    at.button(key="data_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (folder / "participations.csv").read_text(encoding="utf-8").strip() == header
+
+
+def test_an_upload_without_the_highlight_column_keeps_every_pin(folder):
+    path = folder / "testimonials.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[0]["highlight"] = rows[0]["text"].split(".")[0] + "."  # a pin
+    columns = list(rows[0])
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    without = [c for c in columns if c != "highlight"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, without, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    at = upload_file(open_data_page(), "testimonials.csv", out.getvalue().encode())
+    assert any("current values are kept" in w for w in page_text(at)), page_text(at)
+    assert [m.value for m in at.metric][:3] == ["0", "0", "0"]  # nothing changes: pins kept
+    assert at.button(key="data_save").disabled  # nothing to save
 
 
 def test_an_unknown_file_name_asks_which_table_it_is(folder):

@@ -306,6 +306,12 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     pairs = rows_of("participations")
     up("pair", "participations", as_csv([*pairs, pairs[0]]))
     up("backwards", "programs", edited("programs", "end_date", "2017-03-01"))
+    pinned = rows_of("testimonials")
+    up(
+        "no highlight column",
+        "testimonials",
+        as_csv([{k: v for k, v in r.items() if k != "highlight"} for r in pinned]),
+    )
     up("typo in the year", "programs", edited("programs", "end_date", "2107-03-13"))
     up("long", "programs", edited("programs", "end_date", "2017-08-01"))
     up("markup", "testimonials", edited("testimonials", "text", "<script>x</script>"))

@@ -50,12 +50,27 @@ def show_diff(diff: upload.TableDiff, key: str) -> None:
                 st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_{part}")
 
 
+def confirm_removals(halved: dict[str, tuple[int, int]], nonce: int) -> bool:
+    """A warning and a checkbox per table the save would more than halve; True once every
+    one is ticked (or there is none)."""
+    t, lang = context().t, context().lang
+    confirmed = True
+    for table, (removed, rows) in halved.items():
+        counts = {"removed": format_number(removed, lang), "rows": format_number(rows, lang)}
+        name = view.table_label(table, lang)
+        st.warning(t("data.save.halves", table=name, **counts), icon=":material/warning:")
+        key = f"data_confirm_{nonce}_{table}"
+        confirmed &= st.checkbox(t("data.save.confirm_removal", table=name, **counts), key=key)
+    return confirmed
+
+
 def checked_uploads(folder: str, uploads: list[upload.Upload], signature: tuple):
     """``views.data.check`` of the uploads with a progress bar, kept in the session for the
-    same files, tables and folder (``signature``): (the check, the changes per table)."""
+    same files, tables and folder (``signature``): (the check, the changes per table, the
+    tables the save would more than halve)."""
     cached = st.session_state.get("data_check")
     if cached and cached[0] == signature:
-        return cached[1], cached[2]
+        return cached[1]
     t = context().t
     with st.status(t("data.status.reading"), expanded=False) as status:
         bar = st.progress(0.0, text=t("data.status.reading"))
@@ -67,11 +82,11 @@ def checked_uploads(folder: str, uploads: list[upload.Upload], signature: tuple)
             status.update(label=t("data.status.diffing"))
             bar.progress(len(uploads) / (len(uploads) + 1), text=t("data.status.diffing"))
 
-        checked, diffs = view.check(folder, uploads, on_step=on_step, on_diff=on_diff)
+        found = view.check(folder, uploads, on_step=on_step, on_diff=on_diff)
         bar.progress(1.0, text=t("data.status.done"))
         status.update(label=t("data.status.done"), state="complete")
-    st.session_state["data_check"] = (signature, checked, diffs)
-    return checked, diffs
+    st.session_state["data_check"] = (signature, found)
+    return found
 
 
 def templates(folder: str, ds: Dataset) -> None:

@@ -21,10 +21,11 @@ def check(
     uploads: list[upload.Upload],
     on_step: Callable[[int, int, str], None] | None = None,
     on_diff: Callable[[], None] | None = None,
-) -> tuple[upload.CheckResult, dict[str, upload.TableDiff]]:
-    """The uploads checked against the folder's current tables, and each checked table's
-    changes (no changes when a problem blocks the save). ``on_step(i, n, file)`` reports
-    each file read, ``on_diff()`` the start of the comparison."""
+) -> tuple[upload.CheckResult, dict[str, upload.TableDiff], dict[str, tuple[int, int]]]:
+    """The uploads checked against the folder's current tables, each checked table's changes
+    (none when a problem blocks the save), and the tables the save would more than halve
+    (``large_removals``). ``on_step(i, n, file)`` reports each file read, ``on_diff()`` the
+    start of the comparison."""
     current, current_files = upload.current_tables(folder)
     checked = upload.check_uploads(uploads, current, current_files, on_step=on_step)
     diffs = {}
@@ -35,7 +36,20 @@ def check(
             table: upload.diff_table(table, current.get(table), frame)
             for table, frame in checked.tables.items()
         }
-    return checked, diffs
+    rows = {table: len(frame) for table, frame in current.items()}
+    return checked, diffs, large_removals(diffs, rows)
+
+
+def large_removals(
+    diffs: dict[str, upload.TableDiff], current: dict[str, int]
+) -> dict[str, tuple[int, int]]:
+    """Tables whose save would remove more than half of their rows (``current``: rows now):
+    ``{table: (removed, rows now)}``. Such a save needs an explicit confirmation."""
+    return {
+        table: (len(diff.removed), current[table])
+        for table, diff in diffs.items()
+        if current.get(table) and len(diff.removed) * 2 > current[table]
+    }
 
 
 def restore_changes(folder: str, version_id: str) -> dict[str, upload.TableDiff]:
