@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 import numpy as np
 import pandas as pd
+from charset_normalizer import from_bytes
 
 from dashboard import schema
 from dashboard.exports import restore
 from dashboard.problems import Problem
 
+# what a file that is not UTF-8 may be written in (charset-normalizer's names), as users know them
+ENCODINGS = {
+    "cp932": "Shift-JIS (Windows)",
+    "euc_jp": "EUC-JP",
+    "cp1252": "Windows-1252 (Western European)",
+}
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 # an .xlsx is a zip: what it unpacks to is checked before it is opened
@@ -53,13 +62,32 @@ def xlsx_archive_problems(file: str, data: bytes) -> list[Problem]:
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:
-    """CSV bytes -> (text, codec): UTF-8 (with or without BOM), else Shift-JIS/CP932."""
-    for codec in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            continue
-    return None, ""
+    """CSV bytes -> (text, codec): UTF-8 (with or without BOM) when the bytes are UTF-8, else
+    the likeliest of Shift-JIS (CP932), EUC-JP and Windows-1252 by charset-normalizer (a
+    Windows-1252 "Andrés" is not read as Shift-JIS); (None, "") when none fits."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
+    if best is None:
+        return None, ""
+    return str(best), best.encoding
+
+
+def private_use_problems(file: str, frame: pd.DataFrame) -> list[Problem]:
+    """A problem for each cell holding a private-use character (a company's own glyph, a
+    mis-decoded byte): it shows as a box or as something else on another computer."""
+    problems = []
+    for column in frame.columns:
+        values = frame[column].astype(str)
+        found = values.str.contains(PRIVATE_USE, regex=True)
+        for row, value in values[found.to_numpy()].items():
+            char = PRIVATE_USE.search(value).group(0)
+            problems.append(
+                Problem(file, row, column, "private_use", value, (("char", f"U+{ord(char):04X}"),))
+            )
+    return problems
 
 
 def read_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -74,10 +102,19 @@ def read_table(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Proble
         return _read_xlsx(file, data)
     if data.startswith(OLE_MAGIC) or b"\x00" in data[:8192]:
         return None, [Problem(file, None, None, "binary_file")]
-    text, _ = decode_text(data)
+    text, codec = decode_text(data)
     if text is None:
         return None, [Problem(file, None, None, "encoding")]
-    return _read_csv_text(file, text)
+    frame, problems = _read_csv_text(file, text)
+    if frame is not None and PRIVATE_USE.search(text):  # rare: look cell by cell
+        problems += private_use_problems(file, frame)
+    if codec != "utf-8":  # say which encoding was used, so a wrong guess is seen
+        name = ENCODINGS.get(codec, codec)
+        read_as = Problem(
+            file, None, None, "read_as", severity="warning", params=(("encoding", name),)
+        )
+        problems.insert(0, read_as)
+    return frame, problems
 
 
 def _read_xlsx(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -89,7 +126,10 @@ def _read_xlsx(file: str, data: bytes) -> tuple[pd.DataFrame | None, list[Proble
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         return None, [Problem(file, None, None, "unreadable_xlsx", params=(("detail", str(exc)),))]
     records = [["" if pd.isna(v) else str(v) for v in row] for row in raw.itertuples(index=False)]
-    return _frame_from_records(file, records, ragged_ok=True)
+    frame, problems = _frame_from_records(file, records, ragged_ok=True)
+    if frame is not None:
+        problems += private_use_problems(file, frame)
+    return frame, problems
 
 
 def _read_csv_text(file: str, text: str) -> tuple[pd.DataFrame | None, list[Problem]]:

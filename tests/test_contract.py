@@ -197,8 +197,27 @@ def test_shift_jis_csv_from_a_japanese_office_reads_the_same():
     # cp932 cannot encode every character of the source notes; keep the Japanese names
     text = text.replace("—", "-")
     frame, problems = read_table("regions.csv", text.encode("cp932"))
-    assert problems == []
+    assert [(p.code, p.severity, dict(p.params)) for p in problems] == [
+        ("read_as", "warning", {"encoding": "Shift-JIS (Windows)"})  # said, not an error
+    ]
     assert list(frame["name_ja"]) == ["下川町", "浦幌町", "遠野市", "八女市", "石巻市"]
+
+
+def test_a_windows_1252_csv_is_read_as_windows_1252_not_as_shift_jis():
+    text = "participant_id,display_name\nandres,Andrés Muñoz\nzoe,Zoë Ødegård\n"
+    frame, problems = read_table("participants.csv", text.encode("cp1252"))
+    assert list(frame["display_name"]) == ["Andrés Muñoz", "Zoë Ødegård"]
+    assert [p.message("en") for p in problems] == [
+        "the file is not UTF-8; it was read as Windows-1252 (Western European)"
+    ]
+
+
+def test_a_private_use_character_is_refused_with_its_cell():
+    text = "participant_id,display_name\nzak,Zak\nlee,Lee\ue000\n"
+    frame, problems = read_table("participants.csv", text.encode("utf-8"))
+    (problem,) = problems
+    assert (problem.code, problem.row, problem.column) == ("private_use", 3, "display_name")
+    assert problem.severity == "error" and "U+E000" in problem.message("en")
 
 
 def test_utf8_with_bom_reads_the_same():
@@ -209,7 +228,7 @@ def test_utf8_with_bom_reads_the_same():
 
 def test_japanese_headers_are_mapped():
     data = "地域ID,英語名,日本語名,都道府県コード,緯度,経度,出典\ntono,Tono,遠野市,3,39.3,141.5,x\n"
-    frame, problems = read_table("regions.csv", data.encode("cp932"))
+    frame, problems = read_table("regions.csv", data.encode("utf-8"))
     assert problems == [] and list(frame.columns)[:3] == ["region_id", "name_en", "name_ja"]
 
 

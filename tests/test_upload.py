@@ -312,6 +312,8 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
         "testimonials",
         as_csv([{k: v for k, v in r.items() if k != "highlight"} for r in pinned]),
     )
+    up("windows-1252", "participants", "participant_id\nandrés\n".encode("cp1252"))
+    up("private use", "participants", edited("participants", "display_name", "Zak\ue000"))
     up("typo in the year", "programs", edited("programs", "end_date", "2107-03-13"))
     up("long", "programs", edited("programs", "end_date", "2017-08-01"))
     up("markup", "testimonials", edited("testimonials", "text", "<script>x</script>"))
