@@ -158,7 +158,10 @@ def browser():
     """Headless Debian Chromium driven by Playwright."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() retries until it holds; a rerun on a shared, busy machine can take seconds
+    expect.set_options(timeout=60_000)
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

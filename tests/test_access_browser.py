@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import auth
 
@@ -59,13 +60,13 @@ def test_tono_cannot_see_more_by_editing_the_link(page, start_server, users_file
     for username, password in [("tono", "not-the-password"), ("nobody", "tono-secret-1")]:
         submit_sign_in(page, username, password)
         page.locator(SIDEBAR).get_by_text("Wrong username or password.").wait_for()
-        assert page.locator(SIDEBAR).get_by_text("Signed in as").count() == 0
+        expect(page.locator(SIDEBAR).get_by_text("Signed in as")).to_have_count(0)
     screenshot(page, "access-wrong-password-en")
 
     submit_sign_in(page, "tono", "tono-secret-1")
     page.locator(SIDEBAR).get_by_text("Signed in as").wait_for()
     wait_for_app(page)
-    assert "Tono city hall" in page.locator(SIDEBAR).inner_text()
+    expect(page.locator(SIDEBAR)).to_contain_text("Tono city hall")
     # the signed re-authentication cookie is what keeps Tono signed in on a new link
     page.wait_for_function(f"() => document.cookie.includes('{auth.COOKIE_NAME}=')")
     assert "Data" not in nav_titles(page)
@@ -78,14 +79,14 @@ def test_tono_cannot_see_more_by_editing_the_link(page, start_server, users_file
 
     open_overview(page, f"{server.url}/?town=tono&lang=ja")
     page.locator(SIDEBAR).get_by_text("としてログイン中").wait_for()
-    assert page.locator('[data-testid="stMetric"]', has_text="参加者").first.is_visible()
+    expect(page.locator('[data-testid="stMetric"]', has_text="参加者").first).to_be_visible()
     screenshot(page, "access-tono-own-town-ja")
 
     # the data page's address leads nowhere for a municipality
     page.goto(f"{server.url}/data")
     wait_for_app(page)
-    assert page.get_by_text("Data", exact=True).count() == 0
-    assert not page.locator('[data-testid="stFileUploader"]').count()
+    expect(page.get_by_text("Data", exact=True)).to_have_count(0)
+    expect(page.locator('[data-testid="stFileUploader"]')).to_have_count(0)
 
     # every page as Tono, asking for Urahoro: no hidden person of another town anywhere
     open_overview(page, f"{server.url}/?town=urahoro")
@@ -102,7 +103,7 @@ def test_tono_cannot_see_more_by_editing_the_link(page, start_server, users_file
     page.locator(SIDEBAR).get_by_text("Signed out").wait_for()
     page.wait_for_function(f"() => !document.cookie.includes('{auth.COOKIE_NAME}=')")
     open_overview(page, f"{server.url}/?town=tono")
-    assert page.locator(SIDEBAR).get_by_text("Signed in as").count() == 0
+    expect(page.locator(SIDEBAR).get_by_text("Signed in as")).to_have_count(0)
     screenshot(page, "access-signed-out-en")
 
 

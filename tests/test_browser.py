@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import access
 
@@ -37,7 +38,7 @@ def test_overview_shows_the_headline_numbers_and_a_chart(page, server):
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".main-svg").first.wait_for()
     assert chart.locator("g.point, .bars path").count() >= 5  # one bar per town
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     screenshot(page, "overview-en")
 
 
@@ -86,7 +87,7 @@ def test_language_and_filters_stay_when_switching_pages(page, server):
     page.wait_for_url("**/timeline?*")
     wait_for_app(page)
     assert "lang=ja" in page.url and "town=tono" in page.url
-    assert page.locator("h1").first.inner_text() == "プログラムの歩み"
+    expect(page.locator("h1").first).to_have_text("プログラムの歩み")
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "遠野市" in sidebar.split("市町", 1)[1]  # the chosen town, named in Japanese
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import screenshot, wait_for_app
 from .pages_list import page_title
@@ -62,7 +63,7 @@ def leaflet(page, lang: str = "en"):
 def test_maps_draw_prefectures_towns_and_the_world_offline(page, server, lang):
     external = open_maps(page, server, lang)
     frame = leaflet(page, lang)
-    assert frame.locator(".leaflet-overlay-pane path").count() == 47
+    expect(frame.locator(".leaflet-overlay-pane path")).to_have_count(47)
     titles = frame.locator("img.leaflet-marker-icon").evaluate_all(
         "els => els.map(e => e.title).sort()"
     )
@@ -91,7 +92,7 @@ def test_maps_draw_prefectures_towns_and_the_world_offline(page, server, lang):
     canvas.first.wait_for()
     wait_for_app(page)
     page.wait_for_function(MAP_LOADED)
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
     # only basemap tiles may have been asked of the internet
     assert [u for u in external if "tile.openstreetmap.org" not in u] == []
@@ -139,5 +140,5 @@ def test_1741_towns_open_as_clusters(page, start_server, tmp_path):
     assert counts and all(text.isdigit() for text in counts)
     assert frame.locator("img.leaflet-marker-icon").count() < 200
     page.get_by_text("1,741 towns: nearby markers are grouped").wait_for()
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     screenshot(page, "maps-1741-towns-en")

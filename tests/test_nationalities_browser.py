@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser_pages import open_page
 from .conftest import screenshot
@@ -33,11 +34,11 @@ def test_nationalities_page_draws_every_chart(page, staff_server, lang, bar_titl
     charts = page.locator('[data-testid="stPlotlyChart"]')
     bars = charts.filter(has_text=bar_title).first
     bars.locator(".main-svg").first.wait_for()
-    assert bars.locator("g.point").count() == 16  # 15 countries and the unknown
+    expect(bars.locator("g.point")).to_have_count(16)  # 15 countries and the unknown
     treemap = charts.filter(has_text=town_title).first
     treemap.locator("g.slice").first.wait_for()
     assert treemap.locator("g.slice").count() >= 5 + 26  # 5 towns, 26 town-nationality boxes
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert not re.search(
         r"\bnationalities\.[a-z_]+", page.locator('[data-testid="stMain"]').inner_text()
     )
@@ -54,7 +55,7 @@ def test_the_table_is_one_click_from_the_chart(page, staff_server):
     grid.wait_for()
     downloads = page.get_by_role("button", name="Download CSV")
     downloads.nth(4).wait_for(state="attached")  # the page has drawn all five charts' buttons
-    assert downloads.count() == 5
+    expect(downloads).to_have_count(5)
 
 
 def test_a_filtered_link_opens_the_filtered_page(page, staff_server):
@@ -71,6 +72,6 @@ def test_the_public_sees_only_groups_of_three_or_more(page, server):
     open_nationalities(page, server, "en", staff=False)
     bars = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="most from Thailand (4)")
     bars.first.locator("g.point").first.wait_for()
-    assert bars.first.locator("g.point").count() == 4  # Thailand, Singapore, USA, unknown
+    expect(bars.first.locator("g.point")).to_have_count(4)  # Thailand, Singapore, USA, unknown
     page.get_by_text("Not drawn, so that nobody can be singled out").first.wait_for()
     screenshot(page, "nationalities-public-en")

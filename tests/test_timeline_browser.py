@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser_pages import open_page
 from .conftest import screenshot, wait_for_app
@@ -30,12 +31,12 @@ def test_timeline_page_draws_the_gantt_and_lists_the_undated(
     open_timeline(page, staff_server, lang)
     gantt = page.locator('[data-testid="stPlotlyChart"]').filter(has_text=gantt_title).first
     gantt.locator(".main-svg").first.wait_for()
-    assert gantt.locator("g.point").count() == 5  # the five dated programs
+    expect(gantt.locator("g.point")).to_have_count(5)  # the five dated programs
     page.get_by_text(undated).first.wait_for()
     cumulative = page.locator('[data-testid="stPlotlyChart"]').nth(1)
     cumulative.locator("g.trace.scatter").nth(2).wait_for(state="attached")  # drawn by now
-    assert cumulative.locator("g.trace.scatter").count() == 3
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(cumulative.locator("g.trace.scatter")).to_have_count(3)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert not re.search(
         r"\btimeline\.[a-z_]+", page.locator('[data-testid="stMain"]').inner_text()
     )
@@ -65,6 +66,6 @@ def test_the_public_sees_every_program_without_small_head_counts(page, server):
     open_timeline(page, server, "en", staff=False)
     gantt = page.locator('[data-testid="stPlotlyChart"]').first
     gantt.locator("g.point").first.wait_for()
-    assert gantt.locator("g.point").count() == 5
-    assert gantt.get_by_text("42 days").count() == 1  # the residency's bar, no head count
+    expect(gantt.locator("g.point")).to_have_count(5)
+    expect(gantt.get_by_text("42 days")).to_have_count(1)  # the residency's bar, no head count
     screenshot(page, "timeline-public-en")

@@ -75,7 +75,7 @@ def charts_drawn(page, n: int) -> None:
 
 
 def no_error(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert "Traceback" not in page.locator('[data-testid="stMain"]').inner_text()
 
 
@@ -122,7 +122,7 @@ def test_an_unknown_town_lists_the_towns_and_a_link_opens_one(page, server):
     open_town(page, server, "town=nowhere")
     links = page.locator('[data-testid="stMain"] [data-testid="stButton"] button')
     links.nth(4).wait_for()
-    assert links.count() == 5
+    expect(links).to_have_count(5)
     screenshot(page, "town-unknown-en")
     links.filter(has_text="Yame").first.click()
     page.wait_for_url(lambda url: "town=yame" in url)
@@ -151,7 +151,7 @@ def test_the_downloaded_report_opens_offline(page, server, browser, lang, tmp_pa
         report.wait_for_function(
             "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2"
         )
-        assert report.locator("#countries g.point").count() == 10
+        expect(report.locator("#countries g.point")).to_have_count(10)
         report.screenshot(path=str(screenshot_path(f"town-report-download-{lang}")), full_page=True)
     finally:
         context.close()
@@ -190,8 +190,8 @@ def test_present_mode_hides_the_sidebar_and_survives_navigation(page, server, la
     metric = page.locator('[data-testid="stMetric"]', has_text=returning).first
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("2")
     charts_drawn(page, 2)
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    assert not page.locator('[data-testid="stHeader"]').is_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator('[data-testid="stHeader"]')).to_be_hidden()
     size = page.locator('[data-testid="stMetricValue"]').first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)"
     )
@@ -204,7 +204,7 @@ def test_present_mode_hides_the_sidebar_and_survives_navigation(page, server, la
     wait_for_app(page)
     page.wait_for_selector('[data-testid="stMetricValue"]')
     charts_drawn(page, 1)
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     screenshot(page, f"present-overview-{lang}")
     exit_label = "発表モードを終了" if lang == "ja" else "Exit presentation"
     page.get_by_role("button", name=exit_label).click()

@@ -8,6 +8,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.i18n import t
 
@@ -38,7 +39,7 @@ def test_the_page_opens_from_the_navigation(page, server):
 def test_every_testimonial_is_a_card_with_its_highlight(page, server, lang):
     open_voices(page, server, f"?lang={lang}", lang)
     page.locator(CARD).nth(10).wait_for()
-    assert page.locator(CARD).count() == 11
+    expect(page.locator(CARD)).to_have_count(11)
     hester = page.locator(f'{CARD}[data-testimonial="hester"]')
     assert (
         hester.locator(".voices-quote").inner_text() == "I have never felt so welcomed in my life."
@@ -52,7 +53,7 @@ def test_every_testimonial_is_a_card_with_its_highlight(page, server, lang):
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".main-svg").first.wait_for()
     assert chart.locator(".bars path").count() >= 7
-    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     screenshot(page, f"voices-cards-{lang}")
     chart.scroll_into_view_if_needed()
     screenshot(page, f"voices-themes-{lang}")
@@ -70,13 +71,13 @@ def test_a_search_goes_into_the_link_and_marks_the_matches(page, server, lang):
         "() => document.querySelectorAll('[data-testid=\"stMain\"] .voices-card').length === 1"
     )
     card = page.locator(f'{CARD}[data-testimonial="gae"]')
-    assert card.count() == 1
+    expect(card).to_have_count(1)
     expander = page.locator('[data-testid="stExpander"]', has_text="Yame").first
     page.locator('[data-testid="stExpander"] summary').first.click()
     marks = page.locator('[data-testid="stMain"] .voices-para mark')
     marks.first.wait_for()
     assert marks.all_inner_texts() == ["tea"] * 4
-    assert expander.count() == 1
+    expect(expander).to_have_count(1)
     screenshot(page, f"voices-search-{lang}")
 
     # the link reopens the same find in a new tab
@@ -85,7 +86,7 @@ def test_a_search_goes_into_the_link_and_marks_the_matches(page, server, lang):
     other.goto(link)
     wait_for_app(other)
     other.locator(CARD).first.wait_for()
-    assert other.locator(CARD).count() == 1
+    expect(other.locator(CARD)).to_have_count(1)
     other.wait_for_function(
         "() => document.querySelector('[data-testid=\"stMain\"] .st-key-q input')?.value === 'tea'"
     )
@@ -100,7 +101,7 @@ def test_a_search_that_finds_nothing_says_so(page, server, lang):
     assert ("No testimonial matches" if lang == "en" else "一致する推薦文はありません") in (
         alert.inner_text()
     )
-    assert page.locator(CARD).count() == 0
+    expect(page.locator(CARD)).to_have_count(0)
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -108,10 +109,10 @@ def test_the_quote_wall_shows_one_quote_and_steps_with_the_arrow_keys(page, serv
     open_voices(page, server, f"?lang={lang}&view=wall", lang)
     quote = page.locator('[data-testid="stMain"] .voices-wall')
     quote.wait_for()
-    assert quote.count() == 1
+    expect(quote).to_have_count(1)
     first = quote.get_attribute("data-testimonial")
     assert first == "chao-ping"
-    assert page.locator(CARD).count() == 0
+    expect(page.locator(CARD)).to_have_count(0)
     screenshot(page, f"voices-wall-{lang}")
     page.locator("h1").first.click()  # focus the page, not a text box
     page.keyboard.press("ArrowRight")
@@ -129,7 +130,7 @@ def test_the_quote_wall_shows_one_quote_and_steps_with_the_arrow_keys(page, serv
     page.goto(f"{server.url}/voices?lang={lang}&present=1")
     wait_for_app(page)
     page.locator('[data-testid="stMain"] .voices-wall').wait_for()
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     screenshot(page, f"voices-wall-present-{lang}")
 
 
@@ -184,8 +185,8 @@ def test_a_testimonial_full_of_markup_shows_the_characters_and_runs_nothing(
         assert '<img src=x onerror="pwned = 2">' in shown
         assert "[click me](javascript:pwned=3)" in shown and "**trip**" in shown
         main = page.locator('[data-testid="stMain"]')
-        assert main.locator('img[src="x"]').count() == 0
-        assert main.locator('a[href^="javascript"]').count() == 0
-        assert main.locator("script").count() == 0
+        expect(main.locator('img[src="x"]')).to_have_count(0)
+        expect(main.locator('a[href^="javascript"]')).to_have_count(0)
+        expect(main.locator("script")).to_have_count(0)
         assert page.evaluate("() => window.pwned") is None
-        assert page.locator('[data-testid="stException"]').count() == 0
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
