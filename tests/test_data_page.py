@@ -332,7 +332,7 @@ def test_with_broken_data_staff_sign_in_and_land_on_the_data_page(page, start_se
     auth.add_user(users, "aiko", PASSWORD, "staff", name="Aiko")
     server = start_server({"DASHBOARD_DATA_DIR": str(target), "DASHBOARD_AUTH_FILE": str(users)})
     page.goto(f"{server.url}/?lang=ja")
-    page.get_by_text(t("shell.data_failed", "ja", folder=str(target))).wait_for()
+    page.get_by_text(t("shell.data_unavailable", "ja")).wait_for()
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # a visitor: no page
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text(t("access.sign_in", "ja"), exact=True).first.click()
