@@ -8,7 +8,6 @@ dates are known.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -54,7 +53,7 @@ def year_span(ds: Dataset) -> tuple[int, int] | None:
     return int(years["first_year"].min()), int(years["last_year"].max())
 
 
-@lru_cache(maxsize=16)
+@memo(maxsize=16)
 def apply_filters(ds: Dataset, filters: Filters) -> Dataset:
     """The part of ``ds`` the filters select, every table cut consistently.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -81,3 +82,87 @@ def test_unhashable_arguments_are_refused():
 
     with pytest.raises(TypeError):
         size([1, 2])
+
+
+def test_threads_asking_for_one_key_at_once_compute_it_once():
+    import threading
+
+    calls, gate = [], threading.Event()
+
+    @memo
+    def slow(x: int) -> int:
+        calls.append(x)
+        gate.wait(5)
+        return x * 10
+
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(slow(4))) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    while slow.cache_info().misses < 12:  # every thread has asked, one is computing
+        threading.Event().wait(0.01)
+    gate.set()
+    for thread in threads:
+        thread.join(5)
+    assert calls == [4] and answers == [40] * 12
+
+
+def test_an_exception_reaches_every_waiter_and_is_not_remembered():
+    import threading
+
+    calls, gate = [], threading.Event()
+
+    @memo
+    def broken(x: int) -> int:
+        calls.append(x)
+        gate.wait(5)
+        raise RuntimeError("no data")
+
+    errors: list[str] = []
+
+    def ask() -> None:
+        try:
+            broken(1)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    while broken.cache_info().misses < 6:
+        threading.Event().wait(0.01)
+    gate.set()
+    for thread in threads:
+        thread.join(5)
+    assert calls == [1] and errors == ["no data"] * 6
+    with pytest.raises(RuntimeError):  # asked again later: computed again
+        broken(1)
+    assert calls == [1, 1]
+
+
+def test_the_memos_share_a_memory_budget_and_drop_the_oldest_past_it(monkeypatch):
+    from dashboard import memo as memo_module
+
+    monkeypatch.setenv("DASHBOARD_MEMO_MB", "1")  # room for two of these 0.4 MB tables
+
+    @memo(maxsize=100)
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"x": np.zeros(50_000, dtype="int64") + n})
+
+    for n in range(5):
+        table(n)
+    assert table.cache_info().currsize == 2  # the count allowed 100: the bytes did not
+    assert memo_module.held_bytes() <= 1024 * 1024
+    table.cache_clear()
+
+
+def test_size_of_counts_tables_arrays_and_their_strings():
+    from dashboard.memo import size_of
+
+    numbers = pd.DataFrame({"x": np.arange(1000, dtype="int64")})
+    assert 8000 <= size_of(numbers) < 10_000
+    words = pd.DataFrame({"w": ["a rather long piece of text"] * 1000})
+    assert size_of(words) > 27_000  # the text's bytes
+    objects = words.astype(object)
+    assert size_of(objects) > 60_000  # the strings, not only their pointers
+    assert size_of({"a": np.zeros(100)}) >= 800

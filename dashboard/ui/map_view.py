@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import folium
 import streamlit as st
 import streamlit_folium as sf
+
+from dashboard.memo import memo
 
 # what the component can report back, as st_folium lists it
 RETURNED = (
@@ -66,7 +67,7 @@ def _assets(fmap: folium.Map) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(css)), list(dict.fromkeys(js))
 
 
-@lru_cache(maxsize=16)  # a folium Map hashes by identity; the builders keep theirs alive
+@memo(maxsize=16)  # a folium Map hashes by identity; the builders keep theirs alive
 def render(fmap: folium.Map, key: str) -> Rendered:
     """``fmap`` rendered as ``st_folium`` renders it (it changes the map: render a map once)."""
     fmap.get_root().render()
