@@ -3,47 +3,91 @@
 Three roles:
 
 - ``staff`` sees everything, names included, and may manage the data and pin quotes;
-- ``municipality`` (with a ``town``) sees its own town's people in full, and everything else as
+- ``municipality`` (with a ``town``) sees its own town's rows in full, and everything else as
   the public does;
 - ``public`` sees aggregates, and people (names, testimonials) only where ``public_consent`` is
   true.
 
 ``scope(dataset, viewer)`` cuts the data *before* any page sees it: a person the viewer may not
 see individually keeps the row (so network-wide counts stay right) but loses every identifying
-field: the id becomes an opaque pseudonym, the name and the source note are removed, their
-testimonials are dropped, and their name is blanked out (``[…]``) from the free text of every
-table. Pages then show counts through ``mask_small_counts``: a count of 1 or 2 people in a
-breakdown is shown as ``"<3"`` to anyone who may not see those people individually.
+field: the id becomes an opaque pseudonym, every other field of the row but nationality and
+consent (name, source note, any extra column) is removed, their testimonials are dropped, and
+their name is blanked out (``[…]``) from the free text of every table. Pages then show counts
+through ``mask_small_counts``: a count of 1 or 2 people in a breakdown is shown as ``"<3"`` to
+anyone who may not see those people individually.
+
+How a name is found in free text (``Names.redact``): text and names are compared after NFKC
+normalisation and case folding, so ``JOY`` and full-width ``Ｊｏｙ`` are Joy. A name matches as
+whole words: the whole name (``Chao Ping``), and each part of it that is capitalised and has 3 or
+more letters (``Chao``, ``Ping``; ``Li Na`` only as a whole). A word ends where its letters end,
+so a possessive or a suffix after an apostrophe, a hyphen or Japanese script stays beside the
+blank: ``Joy's`` -> ``[…]'s``, ``Chao Ping-san`` -> ``[…]-san``, ``Joyさん`` -> ``[…]さん``;
+``enjoy`` and ``Joyce`` are other words. A name written in a script without spaces (Japanese,
+Chinese, Korean, Thai) is blanked wherever it occurs. As the match ignores case, a name that is
+also a word (``Joy``, ``joy``) is blanked as a word too: the rule errs on the side of the person.
+Free text is every column of ``FREE_TEXT`` and every column the contract does not know.
+
+A municipality, per row (``scope`` for ``Viewer("municipality", town)``):
+
+- a person who agreed to be shown is seen as by the public; a person who did not and never took
+  part in the town's programs is hidden as from the public;
+- a person who did not agree but took part in one of the town's programs (the town's own) keeps
+  their id and name: the town sees its own people. But (a) of their testimonials only those about
+  the town stay: a testimonial is the town's when its ``program_id`` is one of the town's
+  programs, or, when it names none, when every one of its ``related_program_ids`` is (one
+  naming no program at all is dropped); (b) their source note (and any extra column of their
+  row) is removed unless every program they took part in is the town's, since a note on a
+  person describes them across towns; (c) in other towns' breakdowns they count as anyone does;
+- their name is kept in the free text of the rows about the town (its region and programs,
+  participations in and outcomes of its programs, its testimonials by the rule above, and the
+  people all of whose programs are the town's) and blanked (``[…]``) in every other row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
+import numpy as np
 import pandas as pd
 
-from dashboard import pages
-from dashboard.data import Dataset
+from dashboard import pages, schema
+from dashboard.data import Dataset, isin, split_ids
+from dashboard.redaction import Names, matcher
 
 ROLES = ("staff", "municipality", "public")
 ACTIONS = ("manage_data", "pin", "see_names", "see_town")
 WITHHELD_PREFIX = "withheld-"
-REDACTED = "[…]"
 SMALL_COUNT_THRESHOLD = 3
-# text columns that may mention people by name
+# text columns that may mention people by name; a column the contract does not know is free text
+# too (``free_text_columns``)
 FREE_TEXT = {
     "regions": ("source",),
     "programs": ("title", "source"),
     "participants": ("source",),
     "participations": ("role", "source"),
     "testimonials": ("text", "highlight", "source"),
-    "outcomes": ("description", "source"),
+    "outcomes": ("kind", "description", "source"),
+}
+# the contract's other text columns: ids, codes, a validated kind, a person's own name (removed
+# whole when hidden) and the names of places
+NOT_FREE_TEXT = {
+    "regions": ("region_id", "name_en", "name_ja", "prefecture_en", "prefecture_ja"),
+    "programs": ("program_id", "region_id", "kind"),
+    "participants": ("participant_id", "display_name", "nationality"),
+    "participations": ("participant_id", "program_id"),
+    "testimonials": (
+        "testimonial_id",
+        "participant_id",
+        "program_id",
+        "related_program_ids",
+        "language",
+    ),  # fmt: skip
+    "outcomes": ("outcome_id", "program_id", "language"),
 }
 # a key only this process knows, so pseudonyms cannot be turned back into ids by guessing
 _PSEUDONYM_KEY = secrets.token_bytes(32)
@@ -118,13 +162,15 @@ def visible_people(ds: Dataset, viewer: Viewer) -> set[str]:
     """Ids of the people ``viewer`` may see individually (name, testimonials, row in a list)."""
     people = ds.participants
     if viewer.role == "staff":
-        return set(people["participant_id"])
+        return set(people["participant_id"].tolist())
     consent = people["public_consent"].fillna(False).astype(bool).to_numpy()
-    visible = set(people.loc[consent, "participant_id"])
+    visible = set(people.loc[consent, "participant_id"].tolist())
     if viewer.role == "municipality":
         own_programs = set(ds.programs.loc[ds.programs["region_id"] == viewer.town, "program_id"])
         pairs = ds.participations
-        visible |= set(pairs.loc[pairs["program_id"].isin(own_programs), "participant_id"])
+        visible |= set(
+            pairs.loc[isin(pairs["program_id"], own_programs), "participant_id"].tolist()
+        )
     return visible
 
 
@@ -149,99 +195,59 @@ def listable(frame: pd.DataFrame, column: str = "participant_id") -> pd.DataFram
     return frame[~withheld(frame[column]).to_numpy()]
 
 
-WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
-CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-REPEATED_REDACTION = re.compile(re.escape(REDACTED) + r"(?:\s+" + re.escape(REDACTED) + ")+")
+@cache
+def _contract_columns(table: str) -> frozenset[str]:
+    return frozenset(schema.column_kinds(table))
 
 
-@dataclass(frozen=True)
-class _Names:
-    """Names to blank out: whole names (as runs of words), single words (parts of names), and
-    CJK names (matched anywhere, as Japanese and Chinese text has no spaces between words)."""
-
-    words: frozenset[str]
-    phrases: frozenset[tuple[str, ...]]
-    cjk: tuple[str, ...]
-    starts: frozenset[str] = frozenset()  # first words of the phrases
-    longest: int = 1
-
-    def __bool__(self) -> bool:
-        return bool(self.words or self.phrases or self.cjk)
-
-    def redact(self, text: str) -> str:
-        tokens = list(WORD_RE.finditer(text))
-        longest = self.longest
-        spans: list[tuple[int, int]] = []
-        i = 0
-        while i < len(tokens):
-            step = 0
-            first = tokens[i].group(0)
-            if first not in self.starts:
-                if first in self.words:
-                    spans.append(tokens[i].span())
-                i += 1
-                continue
-            for n in range(min(longest, len(tokens) - i), 1, -1):
-                if tuple(t.group(0) for t in tokens[i : i + n]) in self.phrases:
-                    step = n
-                    break
-            if step:
-                spans.append((tokens[i].start(), tokens[i + step - 1].end()))
-                i += step
-                continue
-            if tokens[i].group(0) in self.words:
-                spans.append(tokens[i].span())
-            i += 1
-        out = text
-        for start, end in reversed(spans):
-            out = out[:start] + REDACTED + out[end:]
-        for name in self.cjk:
-            out = out.replace(name, REDACTED)
-        return REPEATED_REDACTION.sub(REDACTED, out) if out != text else text
+def free_text_columns(table: str, frame: pd.DataFrame) -> tuple[str, ...]:
+    """The columns of ``frame`` (the table called ``table``) whose text may name people:
+    ``FREE_TEXT``, and every column the contract does not know (deny by default)."""
+    known = _contract_columns(table)
+    extra = [c for c in frame.columns if c not in known and c not in NOT_FREE_TEXT[table]]
+    return tuple(c for c in (*FREE_TEXT[table], *extra) if c in frame)
 
 
-def _names(names: Iterable[str]) -> _Names:
-    """What to blank out of each name: the whole name, a one-word name, and each capitalised
-    part of 3+ letters of a longer one ("Chao Ping" -> "Chao Ping", "Chao", "Ping")."""
-    words: set[str] = set()
-    phrases: set[tuple[str, ...]] = set()
-    cjk: set[str] = set()
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
-        if CJK_RE.search(name):
-            cjk.add(name)
-            continue
-        parts = WORD_RE.findall(name)
-        if len(parts) == 1:
-            words.add(parts[0])
-        elif parts:
-            phrases.add(tuple(parts))
-            words.update(p for p in parts if len(p) >= 3 and p[:1].isupper())
-    return _Names(
-        frozenset(words),
-        frozenset(phrases),
-        tuple(sorted(cjk, key=len, reverse=True)),
-        starts=frozenset(p[0] for p in phrases),
-        longest=max((len(p) for p in phrases), default=1),
-    )
-
-
-def _redact(frame: pd.DataFrame, columns: Iterable[str], names: _Names) -> pd.DataFrame:
-    if not names:
+def _redact(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    names: Names,
+    others: Names | None = None,
+    own: Iterable[bool] | None = None,
+) -> pd.DataFrame:
+    """``frame`` with ``names`` blanked from ``columns``; with ``own`` (a flag per row), the
+    rows not flagged are blanked of ``others`` instead. Each distinct text is redacted once."""
+    if not len(frame) or not (names or others):
         return frame
+    if own is None or others is None:
+        groups = [(names, slice(None))]
+    else:
+        flags = np.asarray(own, dtype=bool)
+        groups = [(names, flags), (others, ~flags)]
+    done: dict[tuple[int, str], str] = {}  # source notes repeat a lot, across columns too
     changed = {}
     for column in columns:
-        if column in frame and len(frame):
-            values = frame[column]
-            # each distinct text once (source notes repeat a lot)
-            done = {v: names.redact(v) for v in values.dropna().unique() if isinstance(v, str)}
-            changed[column] = pd.Series(
-                [done.get(v, v) if isinstance(v, str) else v for v in values],
-                index=values.index,
-                dtype=values.dtype,
-            )
+        if column not in frame:
+            continue
+        values = frame[column]
+        out = values.to_numpy(dtype=object, copy=True)
+        for blanker, rows in groups:
+            part = out[rows]
+            codes, uniques = pd.factorize(part)
+            if not len(uniques):
+                continue
+            blanked = np.empty(len(uniques), dtype=object)
+            for i, text in enumerate(uniques):
+                if isinstance(text, str):
+                    key = (id(blanker), text)
+                    if key not in done:
+                        done[key] = blanker.redact(text)
+                    text = done[key]
+                blanked[i] = text
+            found = codes >= 0
+            part[found] = blanked[codes[found]]
+            out[rows] = part
+        changed[column] = pd.Series(out, index=values.index, dtype=values.dtype)
     return frame.assign(**changed) if changed else frame
 
 
@@ -250,9 +256,11 @@ def scope(ds: Dataset, viewer: Viewer) -> Dataset:
 
     For the others, every person they may not see individually (see ``visible_people``) keeps
     their row, nationality and participations, so that counts over the network stay right, but:
-    their id becomes a pseudonym in every table, their name and source note are removed, their
-    testimonials are dropped, and their name is replaced by ``[…]`` in the free text of every
-    table (a testimonial or an outcome that mentions them).
+    their id becomes a pseudonym in every table, every other field of their row (name, source
+    note) and the notes of their participations are removed, their testimonials are dropped,
+    and their name is replaced by ``[…]`` in the free text of every table
+    (``free_text_columns``). A municipality's own people who did not consent follow the
+    module's per-row rule.
     """
     if viewer.role == "staff":
         return ds
@@ -260,7 +268,30 @@ def scope(ds: Dataset, viewer: Viewer) -> Dataset:
 
 
 def _pseudonymise(ids: pd.Series, mapping: dict[str, str]) -> pd.Series:
-    return pd.Series([mapping.get(i, i) for i in ids], index=ids.index, dtype=ids.dtype)
+    values = ids.to_numpy(dtype=object)
+    return pd.Series([mapping.get(i, i) for i in values], index=ids.index, dtype=ids.dtype)
+
+
+def _ids_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column] if column in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
+def town_testimonials(testimonials: pd.DataFrame, programs: set[str]) -> list[bool]:
+    """For each testimonial, whether it is about the town whose programs are ``programs``: its
+    ``program_id`` is one of them, or, when it names none, every one of its
+    ``related_program_ids`` is (and it has some)."""
+    own = []
+    for program, related in zip(
+        testimonials["program_id"],
+        _ids_column(testimonials, "related_program_ids"),
+        strict=True,
+    ):
+        if isinstance(program, str) and program:
+            own.append(program in programs)
+        else:
+            ids = split_ids(related)
+            own.append(bool(ids) and all(p in programs for p in ids))
+    return own
 
 
 @lru_cache(maxsize=32)
@@ -268,21 +299,58 @@ def _scope(ds: Dataset, role: str, town: str | None) -> Dataset:
     viewer = Viewer(role, town)
     visible = visible_people(ds, viewer)
     people = ds.participants
-    hidden = ~people["participant_id"].isin(visible)
-    if not hidden.any():
+    ids = people["participant_id"]
+    consent = people["public_consent"].fillna(False).astype(bool).to_numpy()
+    hidden = ~isin(ids, visible)
+    # a municipality's own people who did not consent: named only in the rows about its town
+    local = ~hidden & ~consent if role == "municipality" else np.zeros(len(people), bool)
+    if not hidden.any() and not local.any():
         return ds
-    mapping = {pid: pseudonym(pid) for pid in people.loc[hidden, "participant_id"]}
-    names = people.loc[hidden, "display_name"].dropna().astype(str)
-    blank = _names(names)
+    mapping = {pid: pseudonym(pid) for pid in ids[hidden].tolist()}
+    hidden_names = people.loc[hidden, "display_name"].dropna().tolist()
+    blank = matcher(hidden_names)
+
+    own_programs: set[str] = set()
+    others = None
+    pairs = ds.participations
+    if local.any():
+        own_programs = set(ds.programs.loc[ds.programs["region_id"] == town, "program_id"])
+        local_names = people.loc[local, "display_name"].dropna().tolist()
+        others = matcher([*hidden_names, *local_names])
+    # people all of whose programs are the town's (a row about them is a row about the town)
+    elsewhere = set(pairs.loc[~isin(pairs["program_id"], own_programs), "participant_id"].tolist())
+    only_here = isin(ids, set(pairs["participant_id"].tolist())) & ~isin(ids, elsewhere)
 
     people = people.copy()
-    people.loc[hidden, "display_name"] = pd.NA
-    people.loc[hidden, "source"] = pd.NA
+    for column in people.columns:
+        if column not in ("participant_id", "nationality", "public_consent"):
+            people[column] = people[column].mask(hidden)
+            if column != "display_name":  # a note on the person describes them across towns
+                people[column] = people[column].mask(local & ~only_here)
     people["participant_id"] = _pseudonymise(people["participant_id"], mapping)
-    pairs = ds.participations.assign(
-        participant_id=_pseudonymise(ds.participations["participant_id"], mapping)
+    # a participation's note is about the person too: removed where their row's note is
+    by = pairs["participant_id"]
+    noted = isin(by, set(ids[hidden].tolist())) | (
+        isin(by, set(ids[local].tolist())) & ~isin(pairs["program_id"], own_programs)
     )
-    texts = ds.testimonials[ds.testimonials["participant_id"].isin(visible)]
+    pairs = pairs.assign(
+        participant_id=_pseudonymise(by, mapping),
+        **{
+            c: pairs[c].mask(noted)
+            for c in pairs.columns
+            if c not in ("participant_id", "program_id", "role")
+        },
+    )
+
+    texts = ds.testimonials
+    by = texts["participant_id"]
+    consenting = set(ids[consent].tolist())
+    keep = isin(by, consenting)
+    if local.any():
+        mine = town_testimonials(texts, own_programs)
+        keep = keep | (isin(by, set(ids[local].tolist())) & np.array(mine, dtype=bool))
+    texts = texts[keep]
+
     tables = {
         "regions": ds.regions,
         "programs": ds.programs,
@@ -291,8 +359,17 @@ def _scope(ds: Dataset, role: str, town: str | None) -> Dataset:
         "testimonials": texts,
         "outcomes": ds.outcomes,
     }
-    for name, columns in FREE_TEXT.items():
-        tables[name] = _redact(tables[name], columns, blank)
+    own_rows = {
+        "regions": lambda f: f["region_id"] == town,
+        "programs": lambda f: f["region_id"] == town,
+        "participants": lambda f: only_here,
+        "participations": lambda f: isin(f["program_id"], own_programs),
+        "testimonials": lambda f: town_testimonials(f, own_programs),
+        "outcomes": lambda f: isin(f["program_id"], own_programs),
+    }
+    for name, frame in tables.items():
+        own = own_rows[name](frame) if others is not None else None
+        tables[name] = _redact(frame, free_text_columns(name, frame), blank, others, own)
     return ds.replace(**tables)
 
 
@@ -399,6 +476,28 @@ def mask_programs(
         days[small & days.notna().to_numpy()] = "–"
         out = out.assign(nationalities=nationalities, person_days=days)
     return out
+
+
+def mask_towns(
+    towns: pd.DataFrame,
+    viewer: Viewer,
+    threshold: int = SMALL_COUNT_THRESHOLD,
+) -> pd.DataFrame:
+    """A per-town table (``maps.tables.town_summary``: ``region_id``, ``people``, ``reported``,
+    ``unknown``, ``countries`` as a tuple of codes) with what ``viewer`` may see of each town:
+    ``people_shown``, ``reported_shown``, ``unknown_shown`` (``mask_small_counts``) and
+    ``countries_shown``, the number of countries, ``"<3"`` where the town's people are masked
+    (as ``mask_programs`` and ``mask_headline`` do: it would bound or tell the head count)."""
+    shown = mask_small_counts(towns, ["people", "reported", "unknown"], viewer, threshold)
+    small = small_cells(towns, ["people"], viewer, threshold)["people"].to_numpy()
+    countries = pd.Series([len(c) for c in towns["countries"]], index=towns.index, dtype=object)
+    countries[small] = f"<{threshold}"
+    return towns.assign(
+        people_shown=shown["people"],
+        reported_shown=shown["reported"],
+        unknown_shown=shown["unknown"],
+        countries_shown=countries,
+    )
 
 
 def shows_all_counts(viewer: Viewer, towns: Iterable[str] = ()) -> bool:

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 from contextlib import redirect_stderr, redirect_stdout
+from html import unescape
 
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from dashboard import access, auth, metrics
+from dashboard import access, auth, metrics, redaction
 from dashboard.__main__ import main as cli
 from dashboard.access import PUBLIC, STAFF, Viewer
+from dashboard.data import Dataset
 
 TONO = Viewer("municipality", "tono")
 URAHORO = Viewer("municipality", "urahoro")
@@ -449,8 +454,377 @@ def test_add_user_command_adds_an_openid_user_without_a_password(tmp_path):
 
 
 def test_names_are_blanked_whole_word_in_latin_and_anywhere_in_japanese():
-    names = access._names(["Joy", "Chao Ping", "山田花子", "Li Na"])
+    names = redaction.matcher(["Joy", "Chao Ping", "山田花子", "Li Na"])
     assert names.redact("Joy wrote it; we enjoyed it.") == "[…] wrote it; we enjoyed it."
     assert names.redact("Thanks to Chao Ping and Ping.") == "Thanks to […] and […]."
     assert names.redact("山田花子さんが書きました") == "[…]さんが書きました"
     assert names.redact("Li Na and Linda, Li and Na") == "[…] and Linda, Li and Na"
+
+
+# --- names in the forms people write them ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Joy's leaflet", "[…]'s leaflet"),
+        ("Joy’s leaflet", "[…]’s leaflet"),
+        ("thanks, Joy-san!", "thanks, […]-san!"),
+        ("JOY WROTE IT", "[…] WROTE IT"),
+        ("by Ｊｏｙ and ｊｏｙ’ｓ friend", "by […] and […]’ｓ friend"),
+        ("Joyさんが書いた", "[…]さんが書いた"),
+        ("Chao Ping's map", "[…]'s map"),
+        ("Chao Ping-san and CHAO PING", "[…]-san and […]"),
+        ("(Chao) and Ping.", "([…]) and […]."),
+        ("O’Brien Kelly-kun, o'brien kelly", "[…]-kun, […]"),
+        ("山田花子さん, ﾔﾏﾀﾞ", "[…]さん, ﾔﾏﾀﾞ"),
+        ("we enjoyed it with Joyce and Chaos", "we enjoyed it with Joyce and Chaos"),
+    ],
+)
+def test_names_are_blanked_in_the_forms_people_write(text, expected):
+    names = redaction.matcher(["Joy", "Chao Ping", "山田花子", "O'Brien Kelly"])
+    assert names.redact(text) == expected
+
+
+def test_every_text_column_of_the_contract_is_free_text_or_named_as_not():
+    from dashboard import schema
+
+    for table in schema.TABLES:
+        text_columns = {c for c, kind in schema.column_kinds(table).items() if kind == "str"}
+        classified = set(access.FREE_TEXT[table]) | set(access.NOT_FREE_TEXT[table])
+        assert text_columns <= classified, (table, text_columns - classified)
+        assert not set(access.FREE_TEXT[table]) & set(access.NOT_FREE_TEXT[table])
+    frame = pd.DataFrame(columns=["outcome_id", "description", "kind", "notes"])
+    assert set(access.free_text_columns("outcomes", frame)) == {"description", "kind", "notes"}
+    assert "highlight" in access.FREE_TEXT["testimonials"]
+    assert "description" in access.FREE_TEXT["outcomes"]
+
+
+FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))} | {" ": "\u3000"}
+FILLERS = "the team wrote a leaflet for Tono and in Mandarin thanks to with we met our host".split()
+# a form of a name: (prefix, how the name is written, suffix kept after the blank)
+FORMS = {
+    "plain": lambda n: (n, ""),
+    "possessive": lambda n: (n, "'s"),
+    "curly possessive": lambda n: (n, "’s"),
+    "san": lambda n: (n, "-san"),
+    "chan": lambda n: (n, "-chan"),
+    "kun": lambda n: (n, "-kun"),
+    "japanese san": lambda n: (n, "さん"),
+    "upper": lambda n: (n.upper(), ""),
+    "upper possessive": lambda n: (n.upper(), "'S"),
+    "lower": lambda n: (n.lower(), ""),
+    "full-width": lambda n: ("".join(FULL_WIDTH.get(c, c) for c in n), ""),
+    "full-width possessive": lambda n: ("".join(FULL_WIDTH.get(c, c) for c in n), "’ｓ"),
+}
+WRAPS = [("", ""), ("(", ")"), ('"', '"'), ("“", "”"), ("「", "」"), ("", "."), ("", "!"),
+         ("—", "—"), ("", ","), ("[", "]"), ("", "?"), ("'", "'")]  # fmt: skip
+
+name_words = st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True)
+names_st = st.lists(name_words, min_size=1, max_size=2).map(" ".join)
+forms_st = st.tuples(st.sampled_from(sorted(FORMS)), st.sampled_from(WRAPS))
+fillers_st = st.lists(st.sampled_from(FILLERS), min_size=1, max_size=4).map(" ".join)
+
+
+def _clear_of(name: str, words: str) -> bool:
+    """True when no part of ``name`` is a suffix word or inside one of ``words``."""
+    parts = {p.lower() for p in name.split()}
+    return not parts & {"san", "chan", "kun"} and not any(p in words.lower() for p in parts)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=names_st,
+    others=st.lists(names_st, max_size=3),
+    mentions=st.lists(st.tuples(fillers_st, forms_st), min_size=1, max_size=4),
+    tail=fillers_st,
+)
+def test_property_a_name_in_any_form_never_survives_and_the_text_around_stays(
+    name, others, mentions, tail
+):
+    words = " ".join([tail, *(f for f, _ in mentions)])
+    assume(_clear_of(name, words) and all(_clear_of(o, words) for o in others))
+    pieces, expected = [], []
+    for fillers, (form, (before, after)) in mentions:
+        written, suffix = FORMS[form](name)
+        pieces += [fillers, f"{before}{written}{suffix}{after}"]
+        expected += [fillers, f"{before}[…]{suffix}{after}"]
+    text, want = " ".join([*pieces, tail]), " ".join([*expected, tail])
+    redacted = redaction.matcher([name, *others]).redact(text)
+    assert redacted == want
+    folded = redaction.fold(redacted)
+    assert redaction.fold(name) not in folded
+    assert all(redaction.fold(part) not in folded for part in name.split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    names=st.lists(names_st, min_size=1, max_size=4),
+    text=st.lists(
+        st.one_of(
+            st.sampled_from(FILLERS), st.sampled_from([", ", ". ", "’s", "-san", "「", "」"])
+        ),
+        max_size=12,
+    ).map(" ".join),
+)
+def test_property_a_text_without_the_names_is_unchanged(names, text):
+    assume(all(_clear_of(n, text) for n in names))
+    assert redaction.matcher(names).redact(text) == text
+    full_width = "".join(FULL_WIDTH.get(c, c) for c in text)
+    assert redaction.matcher(names).redact(full_width) == full_width
+
+
+def _with_text(ds, table: str, key: str, row_id: str, column: str, text: str):
+    frame = ds.table(table).copy()
+    frame.loc[frame[key] == row_id, column] = text
+    return ds.replace(**{table: frame})
+
+
+def joy_everywhere(dataset):
+    """The bundled data with Joy (Shimokawa, no consent) written in every form, in rows about
+    Tono and Shimokawa, in every free-text column."""
+    ds = _with_text(
+        dataset, "outcomes", "outcome_id", "tono-online-reviews", "description",
+        "Online reviews of Tono, with JOY's help and Ｊｏｙ-san's photos",
+    )  # fmt: skip
+    ds = _with_text(ds, "testimonials", "testimonial_id", "roger", "highlight", "Thanks, Joy-san!")
+    roger = ds.testimonials.set_index("testimonial_id").loc["roger", "text"]
+    ds = _with_text(
+        ds, "testimonials", "testimonial_id", "roger", "text", roger + " Thanks, Joy-san!"
+    )
+    ds = _with_text(ds, "programs", "program_id", "tono-2017-09", "title", "Tono (with Joy’s map)")
+    ds = _with_text(ds, "participations", "participant_id", "roger", "role", "JOY'S co-author")
+    charles = ds.testimonials.set_index("testimonial_id").loc["charles", "text"]
+    return _with_text(
+        ds, "testimonials", "testimonial_id", "charles", "text",
+        charles.replace("by Joy,", "by Joy (Ｊｏｙ’ｓ own words; JOY-chan),"),
+    )  # fmt: skip
+
+
+def words_of(text: str) -> list[str]:
+    return redaction.TOKEN_RE.findall(redaction.fold(text))
+
+
+@pytest.mark.parametrize("viewer", [PUBLIC, TONO], ids=["public", "tono"])
+def test_no_form_of_joys_name_reaches_a_viewer_who_may_not_see_her(dataset, viewer):
+    ds = joy_everywhere(dataset)
+    assert "joy" in words_of(texts(ds))  # staff see her
+    scoped = access.scope(ds, viewer)
+    assert "joy" not in words_of(texts(scoped))
+    reviews = scoped.outcomes.set_index("outcome_id").loc["tono-online-reviews", "description"]
+    assert reviews == "Online reviews of Tono, with […]'s help and […]-san's photos"
+
+
+@pytest.mark.parametrize("query", ["Joy", "joy's", "JOY", "Ｊｏｙ", "Joy-san", "joy*", '"by Joy"'])
+def test_searching_voices_for_a_hidden_name_finds_nothing_that_reveals_her(dataset, query):
+    from dashboard.voices.search import search
+    from dashboard.voices.tables import voices_table
+    from dashboard.voices.themes import load_themes
+
+    public = access.scope(joy_everywhere(dataset), PUBLIC)
+    table = voices_table(public, public.testimonials, load_themes(), "en")
+    found = search(table, query)
+    assert found.empty
+    mandarin = search(table, "Mandarin")  # the testimonial is found by its other words
+    assert set(mandarin["testimonial_id"]) == {"charles"}
+    assert "joy" not in words_of(" ".join(mandarin["text"]) + " ".join(mandarin["highlight"]))
+
+
+def test_tonos_report_and_tables_name_no_one_tono_may_not_see(dataset):
+    import zipfile
+
+    from dashboard import report
+
+    tono = access.scope(joy_everywhere(dataset), TONO)
+    html = report.town_report(tono, "tono", "en", map_image=False)
+    body = unescape(re.sub(r"<script.*?</script>", "", html, flags=re.DOTALL))  # no plotly.js
+    assert "Online reviews of Tono, with […]'s help and […]-san's photos" in body
+    assert "joy" not in words_of(body)
+    with zipfile.ZipFile(io.BytesIO(report.town_csv_zip(tono, "tono"))) as zf:
+        for name in zf.namelist():
+            assert "joy" not in words_of(zf.read(name).decode("utf-8-sig")), name
+
+
+# --- a municipality's view: per row ---------------------------------------------------------
+
+
+def two_towns():
+    """Tono and Yame, one program each. Mika (no consent) took part in both; Nao (no consent)
+    in Tono only, Yui (no consent) in Yame only; Ann (consented) in Tono."""
+    frame = pd.DataFrame
+    regions = frame(
+        {
+            "region_id": ["tono", "yame"],
+            "name_en": ["Tono", "Yame"],
+            "name_ja": ["遠野市", "八女市"],
+            "prefecture_code": pd.array([3, 40], dtype="Int64"),
+            "lat": [39.33, 33.21],
+            "lon": [141.53, 130.56],
+            "source": ["reference", "reference"],
+        }
+    )
+    programs = frame(
+        {
+            "program_id": ["tono-p", "yame-p"],
+            "region_id": ["tono", "yame"],
+            "title": ["Tono team", "Yame team"],
+            "kind": ["team", "team"],
+            "start_date": pd.to_datetime(["2017-09-06", "2017-03-20"]),
+            "end_date": pd.to_datetime(["2017-09-09", "2017-03-23"]),
+            "participants_reported": pd.array([None, None], dtype="Int64"),
+            "source": ["site", "site"],
+        }
+    )
+    people = frame(
+        {
+            "participant_id": ["mika", "nao", "yui", "ann"],
+            "display_name": ["Mika", "Nao", "Yui", "Ann"],
+            "nationality": ["TH", "JP", "VN", "US"],
+            "public_consent": pd.array([False, False, False, True], dtype="boolean"),
+            "source": [
+                "Mika: went to Tono and to Yame",
+                "Nao: Tono only",
+                "Yui: Yame only",
+                "Ann: Tono, wrote with Mika",
+            ],
+            "email": ["mika@example.org", "nao@example.org", "yui@example.org", "Yui's friend"],
+        }
+    )
+    pairs = frame(
+        {
+            "participant_id": ["mika", "mika", "nao", "yui", "ann"],
+            "program_id": ["tono-p", "yame-p", "tono-p", "yame-p", "tono-p"],
+            "role": ["team member"] * 5,
+            "source": ["Mika, Tono", "Mika, Yame", "Nao, Tono", "Yui, Yame", "Ann, Tono"],
+        }
+    )
+    texts = frame(
+        {
+            "testimonial_id": ["mika-tono", "mika-yame", "mika-both", "mika-about-tono", "ann"],
+            "participant_id": ["mika", "mika", "mika", "mika", "ann"],
+            "program_id": ["tono-p", "yame-p", None, None, "tono-p"],
+            "related_program_ids": [None, None, "tono-p;yame-p", "tono-p", None],
+            "text": [
+                "Tono was kind to us.",
+                "Yame tea with Yui.",
+                "Both towns.",
+                "Tono again.",
+                "I met Mika and Nao; Yui's map helped.",
+            ],
+            "language": ["en"] * 5,
+            "highlight": [None] * 5,
+            "source": ["site"] * 5,
+        }
+    )
+    outcomes = frame(
+        {
+            "outcome_id": ["tono-map", "yame-leaflet"],
+            "program_id": ["tono-p", "yame-p"],
+            "kind": ["map", "leaflet"],
+            "language": ["en", "en"],
+            "quantity": pd.array([1, 1], dtype="Int64"),
+            "description": ["Map drawn by Mika-san and Nao", "Leaflet by MIKA and Yui"],
+            "source": ["site", "site"],
+        }
+    )
+    return Dataset(regions, programs, people, pairs, texts, outcomes)
+
+
+def by_id(frame, key, column):
+    return frame.set_index(key)[column].to_dict()
+
+
+def test_a_municipality_sees_its_own_people_and_only_their_testimonials_about_it():
+    tono = access.scope(two_towns(), TONO)
+    people = tono.participants.set_index("participant_id")
+    assert people.loc["mika", "display_name"] == "Mika" and people.loc["nao", "display_name"]
+    assert "yui" not in people.index  # Yame's, not Tono's: a pseudonym
+    # a testimonial is Tono's by its program, or, naming none, by every related program
+    assert set(tono.testimonials["testimonial_id"]) == {"mika-tono", "mika-about-tono", "ann"}
+
+
+def test_a_source_note_across_towns_is_removed_a_note_within_the_town_stays():
+    notes = by_id(access.scope(two_towns(), TONO).participants, "participant_id", "source")
+    assert pd.isna(notes["mika"])  # she went to Yame too
+    assert notes["nao"] == "Nao: Tono only" and notes["ann"] == "Ann: Tono, wrote with Mika"
+
+
+def test_every_other_field_about_a_hidden_person_goes_an_extra_column_is_free_text():
+    public = access.scope(two_towns(), PUBLIC)
+    people = public.participants.set_index("participant_id")
+    assert people.loc["ann", "email"] == "[…]'s friend"  # Yui is hidden: blanked in free text
+    hidden = people.drop(index="ann")
+    assert hidden[["display_name", "source", "email"]].isna().all().all()
+    assert hidden["nationality"].tolist() == ["TH", "JP", "VN"]
+    notes = public.participations.groupby("participant_id")["source"].first()
+    assert notes["ann"] == "Ann, Tono" and notes.drop("ann").isna().all()
+    tono = access.scope(two_towns(), TONO)
+    notes = tono.participations.set_index(["participant_id", "program_id"])["source"]
+    assert notes[("mika", "tono-p")] == "Mika, Tono" and pd.isna(notes[("mika", "yame-p")])
+    assert notes[("nao", "tono-p")] == "Nao, Tono"
+    people = tono.participants.set_index("participant_id")
+    assert pd.isna(people.loc["mika", "email"]) and people.loc["nao", "email"] == "nao@example.org"
+
+
+def test_a_municipalitys_own_people_are_named_only_in_the_rows_about_its_town():
+    tono = access.scope(two_towns(), TONO)
+    made = by_id(tono.outcomes, "outcome_id", "description")
+    assert made["tono-map"] == "Map drawn by Mika-san and Nao"
+    assert made["yame-leaflet"] == "Leaflet by […] and […]"
+    said = by_id(tono.testimonials, "testimonial_id", "text")
+    assert said["ann"] == "I met Mika and Nao; […]'s map helped."
+    yame = access.scope(two_towns(), Viewer("municipality", "yame"))
+    assert set(yame.testimonials["testimonial_id"]) == {"mika-yame", "ann"}
+    made = by_id(yame.outcomes, "outcome_id", "description")
+    assert made == {
+        "tono-map": "Map drawn by […]-san and […]",
+        "yame-leaflet": made["yame-leaflet"],
+    }
+    assert made["yame-leaflet"] == "Leaflet by MIKA and Yui"
+    assert by_id(yame.testimonials, "testimonial_id", "text")["ann"] == (
+        "I met […] and […]; […]'s map helped."  # Tono's row: Yame's Yui is not named either
+    )
+
+
+def test_in_other_towns_breakdowns_a_municipalitys_person_counts_as_anyone():
+    ds = two_towns()
+    expected = metrics.participants_by_town(ds)
+    for viewer in (TONO, Viewer("municipality", "yame"), PUBLIC):
+        scoped = access.scope(ds, viewer)
+        pd.testing.assert_frame_equal(metrics.participants_by_town(scoped), expected)
+
+
+def test_the_two_people_of_tono_and_urahoro_consented_so_both_towns_see_them_in_full(dataset):
+    towns_of = dataset.participations.merge(dataset.programs, on="program_id")
+    towns = towns_of.groupby("participant_id")["region_id"].agg(frozenset)
+    both = set(towns[towns.map(len) > 1].index)
+    assert both == {"trinh-doan", "alejandro"}
+    consent = by_id(dataset.participants, "participant_id", "public_consent")
+    assert all(consent[pid] for pid in both)
+    for viewer in (TONO, URAHORO, PUBLIC):
+        scoped = access.scope(dataset, viewer)
+        assert both <= set(scoped.testimonials["participant_id"])
+        notes = by_id(scoped.participants, "participant_id", "source")
+        assert all(notes[pid] == by_id(dataset.participants, "participant_id", "source")[pid]
+                   for pid in both)  # fmt: skip
+
+
+def test_a_towns_countries_are_masked_where_its_people_are():
+    towns = pd.DataFrame(
+        {
+            "region_id": ["tono", "yame", "urahoro"],
+            "people": [11, 2, 0],
+            "reported": [11, 2, 0],
+            "unknown": [2, 0, 0],
+            "countries": [tuple("ABCDEFGHI"), ("TH", "VN"), ()],  # 2 countries would tell "2"
+        }
+    )
+    shown = access.mask_towns(towns, PUBLIC).set_index("region_id")
+    assert shown.loc["yame", ["people_shown", "countries_shown"]].tolist() == ["<3", "<3"]
+    assert shown.loc["tono", ["people_shown", "countries_shown", "unknown_shown"]].tolist() == [
+        11, 9, "<3"
+    ]  # fmt: skip
+    assert shown.loc["urahoro", "countries_shown"] == 0
+    yame = access.mask_towns(towns, Viewer("municipality", "yame")).set_index("region_id")
+    assert yame.loc["yame", "countries_shown"] == 2 and yame.loc["tono", "unknown_shown"] == "<3"
+    assert access.mask_towns(towns, STAFF)["countries_shown"].tolist() == [9, 2, 0]
