@@ -50,13 +50,14 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from dashboard import pages, schema
 from dashboard.data import Dataset, isin, split_ids
+from dashboard.memo import memo
 from dashboard.redaction import Names, matcher
 
 ROLES = ("staff", "municipality", "public")
@@ -294,7 +295,9 @@ def town_testimonials(testimonials: pd.DataFrame, programs: set[str]) -> list[bo
     return own
 
 
-@lru_cache(maxsize=32)
+# memo, not lru_cache: a room of visitors opening one link at once must share one scoped copy
+# (each would build its own, and every builder downstream would then run once per visitor)
+@memo(maxsize=32)
 def _scope(ds: Dataset, role: str, town: str | None) -> Dataset:
     viewer = Viewer(role, town)
     visible = visible_people(ds, viewer)

@@ -828,3 +828,21 @@ def test_a_towns_countries_are_masked_where_its_people_are():
     yame = access.mask_towns(towns, Viewer("municipality", "yame")).set_index("region_id")
     assert yame.loc["yame", "countries_shown"] == 2 and yame.loc["tono", "unknown_shown"] == "<3"
     assert access.mask_towns(towns, STAFF)["countries_shown"].tolist() == [9, 2, 0]
+
+
+def test_visitors_scoping_one_dataset_at_once_share_one_scoped_copy(dataset):
+    import threading
+
+    access._scope.cache_clear()
+    results, start = [], threading.Barrier(8)
+
+    def visit() -> None:
+        start.wait()
+        results.append(access.scope(dataset, PUBLIC))
+
+    threads = [threading.Thread(target=visit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 8 and len({id(r) for r in results}) == 1  # one copy for all
