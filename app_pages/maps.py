@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.maps.assets import static_url
 from dashboard.maps.tables import select_town
+from dashboard.markup import escape_markdown
 from dashboard.ui import map_view
 from dashboard.ui.shell import context
 from dashboard.views import maps
@@ -64,8 +65,8 @@ def partner_towns() -> None:
             st.caption(t("maps.panel.hint"))
             return
         panel = maps.town_panel(partner, rid, lang, viewer)
-        st.markdown(f"### {panel.name}")
-        st.caption(panel.other_name)
+        st.markdown(f"### {escape_markdown(panel.name)}")
+        st.caption(escape_markdown(panel.other_name))
         if panel.prefecture:
             st.caption(panel.prefecture)
         columns = st.columns(2)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.i18n import format_number
+from dashboard.markup import escape_markdown
 from dashboard.ui.shell import chart_block, context, table_with_download
 from dashboard.views import timeline
 
@@ -119,7 +120,7 @@ if panel:
     st.markdown(f"##### {t('timeline.detail.testimonials')}")
     for i, quote in enumerate(panel["testimonials"]):
         with st.container(border=True, key=f"timeline_quote_{i}"):
-            st.caption(quote["label"])
+            st.caption(escape_markdown(quote["label"]))
             st.text(quote["text"])
     if not panel["testimonials"]:
         st.caption(t("timeline.detail.no_testimonials"))

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from dashboard.markup import inert_figure
 from dashboard.palette import NEUTRAL
 
 
@@ -42,14 +43,19 @@ FONT = "Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, Arial, sans-serif"
 
 
 def style(fig: go.Figure, title: str) -> go.Figure:
-    """The house style: a title that states the finding, readable on a projector."""
+    """The house style: a title that states the finding, readable on a projector.
+
+    Every builder ends with it: the title and every text the figure takes from the data
+    (names, labels, hover values) are then escaped for plotly's label markup
+    (``markup.inert_figure``), so texts given to a builder are plain, never pre-escaped.
+    """
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 15},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend_title_text="",
     )
-    return fig
+    return inert_figure(fig)
 
 
 def export_config(filename: str) -> dict:

@@ -39,6 +39,23 @@ PLAIN_DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 LONGEST_PROGRAM_DAYS = 400
 LONG_PROGRAM_DAYS = 120
 MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|\]\([^)]*\)|javascript:", re.IGNORECASE)
+# Control characters (C0, DEL, C1) cannot be shown and have no place in the data; long free
+# texts may hold line breaks and tabs.
+CONTROL_RE = r"[\x00-\x1f\x7f-\x9f]"
+FREE_TEXT_CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+FREE_TEXT = {("testimonials", "text"), ("testimonials", "highlight"), ("outcomes", "description")}
+# Names and titles may not hold what would be code in some browser context: a backtick or ${
+# (a JavaScript template literal), angle brackets (HTML tags).
+NAME_COLUMNS = {
+    ("regions", "name_en"),
+    ("regions", "name_ja"),
+    ("regions", "prefecture_en"),
+    ("regions", "prefecture_ja"),
+    ("programs", "title"),
+    ("participants", "display_name"),
+    ("outcomes", "kind"),
+}
+NAME_MARKUP_RE = r"[`<>]|\$\{"
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +146,38 @@ def parse_table(table: str, file: str, raw: pd.DataFrame) -> tuple[pd.DataFrame,
         problems += cell_problems
         bad_cells |= {(p.row, column) for p in cell_problems}
     problems += _model_problems(table, file, typed, bad_cells)
+    problems += text_problems(table, file, typed)
     return typed, problems
+
+
+def text_problems(table: str, file: str, typed: pd.DataFrame) -> list[Problem]:
+    """A problem per text cell holding a control character (``control_character``; line
+    breaks and tabs are allowed in free texts, source notes and columns of the office's own),
+    and per name or title holding a backtick, ``${`` or an angle bracket
+    (``markup_in_name``): each with its file, row and column, the character in ``char``."""
+    kinds = schema.column_kinds(table)
+    problems: list[Problem] = []
+    for column in typed.columns:
+        known = column in kinds
+        if (known and kinds[column] != "str") or (table, column) in schema.CODE_COLUMNS:
+            continue
+        if column.endswith(("_id", "_ids")):  # ids are checked as ids
+            continue
+        free = not known or column == "source" or (table, column) in FREE_TEXT
+        rules = [("control_character", FREE_TEXT_CONTROL_RE if free else CONTROL_RE)]
+        if (table, column) in NAME_COLUMNS:
+            rules.append(("markup_in_name", NAME_MARKUP_RE))
+        cells = typed[column]
+        text = cells[cells.notna()].astype(str)
+        for code, pattern in rules:
+            hits = text[text.str.contains(pattern, regex=True).to_numpy(dtype=bool)]
+            found = hits.str.extract(f"({pattern})", expand=False).dropna() if len(hits) else hits
+            for row, char in found.items():
+                shown = char if code == "markup_in_name" else f"U+{ord(char):04X}"
+                problems.append(
+                    Problem(file, row, column, code, str(cells[row]), (("char", shown),))
+                )
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
 _DTYPES = {

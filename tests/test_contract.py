@@ -182,6 +182,66 @@ def test_script_tag_in_a_testimonial_is_a_warning_and_the_data_still_loads():
     assert (warning.severity, warning.code, warning.column) == ("warning", "markup_in_text", "text")
 
 
+@pytest.mark.parametrize(
+    ("table", "row_id", "column", "value", "char"),
+    [
+        ("regions", "tono", "name_en", "Tono${alert(1)}", "${"),
+        ("regions", "tono", "name_ja", "遠野`市", "`"),
+        ("programs", "tono-2017-09", "title", "Tono <b>2017</b>", "<"),
+        ("participants", "roger", "display_name", "Roger>", ">"),
+        ("outcomes", "shimokawa-leaflet-en", "kind", "leaflet<img src=x>", "<"),
+    ],
+)
+def test_a_name_or_title_with_code_in_it_is_refused_with_its_cell(
+    table, row_id, column, value, char
+):
+    result = load_tables(sources_with(**{table: edit_cell(table, row_id, column, value)}))
+    problem = only_problem(
+        result, f"{table}.csv", spreadsheet_row(table, row_id), column, "markup_in_name"
+    )
+    assert problem.value == value and dict(problem.params) == {"char": char}
+    assert char in problem.message("en") and char in problem.message("ja")
+
+
+def test_names_may_hold_markdown_quotes_and_entities_which_are_shown_as_written():
+    for value in ("[x](https://example.org)", "**bold** & &lt; 'q' \"qq\" {{ }}", "$5 {x}"):
+        result = load_tables(sources_with(regions=edit_cell("regions", "tono", "name_en", value)))
+        assert result.ok, [p.line() for p in result.problems]
+
+
+@pytest.mark.parametrize(
+    ("table", "row_id", "column", "value", "code_point"),
+    [
+        ("regions", "tono", "name_en", "Tono\x07", "U+0007"),
+        ("programs", "tono-2017-09", "title", "Tono\n2017", "U+000A"),
+        ("participants", "roger", "display_name", "Ro\tger", "U+0009"),
+        ("outcomes", "shimokawa-leaflet-en", "kind", "leaf\x1blet", "U+001B"),
+        ("testimonials", "lee", "text", "Great\x01", "U+0001"),  # NUL: a binary file
+        ("outcomes", "shimokawa-leaflet-en", "description", "a\x85b", "U+0085"),
+        ("regions", "tono", "source", "site\x7f", "U+007F"),
+    ],
+)
+def test_a_control_character_is_refused_with_its_cell(table, row_id, column, value, code_point):
+    result = load_tables(sources_with(**{table: edit_cell(table, row_id, column, value)}))
+    problem = only_problem(
+        result, f"{table}.csv", spreadsheet_row(table, row_id), column, "control_character"
+    )
+    assert dict(problem.params) == {"char": code_point}
+    assert code_point in problem.message("en") and code_point in problem.message("ja")
+
+
+def test_line_breaks_and_tabs_stay_in_testimonials_descriptions_and_sources():
+    edits = {
+        "testimonials": edit_cell("testimonials", "lee", "text", "First line.\n\tSecond line."),
+        "outcomes": edit_cell("outcomes", "shimokawa-leaflet-en", "description", "a\r\nb"),
+        "regions": edit_cell("regions", "tono", "source", "site\nnote"),
+    }
+    result = load_tables(sources_with(**edits))
+    assert result.ok, [p.line() for p in result.problems]
+    texts = result.dataset.testimonials.set_index("testimonial_id")["text"]
+    assert texts["lee"] == "First line.\n\tSecond line."
+
+
 def test_every_problem_is_collected_not_just_the_first():
     programs = edit_cell("programs", "tono-2017-09", "kind", "camp")
     regions = edit_cell("regions", "yame", "lat", "")

@@ -326,7 +326,7 @@ def test_masked_counts_are_drawn_alike_and_say_less_than_three(dataset):
     spec = fig.to_plotly_json()
     assert set(figure_data(spec, 1, "locations")) == {"TH", "SG", "US"}
     assert "FR" in figure_data(spec, 2, "locations")
-    assert "<3" in spec["data"][2]["hovertemplate"]
+    assert "&lt;3" in spec["data"][2]["hovertemplate"]  # plotly shows "<3"
     flows = tables.flow_table(dataset)
     fig = world.flow_figure(flows, dataset.regions, "en", "t", masked=flows["people"] < 3)
     metas = {tr.meta for tr in fig.data if tr.type == "scattermap" and tr.mode == "lines"}

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.access import PUBLIC, STAFF
+from dashboard import access
+from dashboard.access import PUBLIC, STAFF, Viewer
 from dashboard.i18n import t
 from dashboard.maps.assets import STATIC_URL, static_url
 from dashboard.metrics import Filters, apply_filters
 from dashboard.views import maps
+from dashboard.views import town as town_view
 
 TONO_COUNTRIES_EN = (
     "Brazil, Spain, Japan, Malaysia, Singapore, Thailand, Taiwan, United States, and Vietnam"
@@ -68,6 +70,26 @@ def test_the_public_sees_tonos_two_people_of_unknown_nationality_as_under_three(
         "Countries": "9",
         "Unknown nationality": "<3",
     }
+
+
+@pytest.mark.parametrize(
+    ("viewer", "shown"),
+    [
+        (PUBLIC, "<3"),
+        (Viewer("municipality", "tono"), "<3"),
+        (Viewer("municipality", "yame"), "1"),
+        (STAFF, "1"),
+    ],  # fmt: skip
+    ids=["public", "tono", "yame", "staff"],
+)
+def test_yames_panel_masks_its_countries_with_its_one_person_as_the_town_page_does(
+    dataset, viewer, shown
+):
+    values = dict(panel(dataset, viewer=viewer, region_id="yame").metrics)
+    assert values["People listed"] == shown and values["Countries"] == shown
+    page = town_view.town_page(access.scope(dataset, viewer), "yame", "en", viewer)
+    cards = {card.key: card.value for card in page.cards}
+    assert (cards["people"], cards["countries"]) == (shown, shown)
 
 
 def test_a_town_not_on_the_map_has_no_panel(dataset):

@@ -4,6 +4,10 @@ Leaflet and the marker-cluster plugin come from the app's ``static/`` (``assets`
 prefecture shapes from the ``japanmap`` package (``dashboard.geo``): only the OpenStreetMap
 basemap tiles need the internet; without it the shapes and markers still draw on a blank
 background.
+
+Every text from the data reaches the map's script as JSON: the partner map's marker rows
+(``MARKER_CALLBACK``, tooltip and popup HTML escaped in Python), the town map's marker tooltip
+and the prefecture tooltips (``tooltips``). Nothing from the data is pasted into script text.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dashboard.geo import prefecture_geojson
 from dashboard.i18n import other_lang, t, town_name
 from dashboard.maps import legend
 from dashboard.maps.assets import STATIC_URL, offline_assets
+from dashboard.maps.tooltips import TextGeoJsonTooltip, TextTooltip
 from dashboard.memo import memo
 
 # Above this many towns the markers cluster; below it every town keeps its own marker.
@@ -86,12 +91,8 @@ def _prefecture_layer(
             "fillOpacity": 0.8 if props["hosted"] else 0.5,
         }
 
-    return folium.GeoJson(
-        shapes,
-        name=t("maps.layer.prefectures", lang),
-        style_function=shade,
-        tooltip=folium.GeoJsonTooltip(fields=["label", "people_text"], labels=False),
-    )
+    layer = folium.GeoJson(shapes, name=t("maps.layer.prefectures", lang), style_function=shade)
+    return layer.add_child(TextGeoJsonTooltip(["label", "people_text"]))
 
 
 def _program_line(program: tuple, lang: str) -> str:
@@ -287,12 +288,11 @@ def town_map(
             "weight": 0.6,
             "fillOpacity": 0.8 if f["id"] == code else 0.5,
         },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-    ).add_to(fmap)
-    folium.Marker(
-        [float(region["lat"]), float(region["lon"])],
-        tooltip=html.escape(name),
-    ).add_to(fmap)
+    ).add_child(TextGeoJsonTooltip(["label"])).add_to(fmap)
+    # the name as data: folium's own tooltip pastes it into a template literal, where ` and
+    # ${...} would run
+    marker = folium.Marker([float(region["lat"]), float(region["lon"])])
+    marker.add_child(TextTooltip(name)).add_to(fmap)
     lat, lon = float(region["lat"]), float(region["lon"])
     fmap.fit_bounds([[lat - 3.0, lon - 4.0], [lat + 3.0, lon + 4.0]])
     return offline_assets(fmap, asset_base)

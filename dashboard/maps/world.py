@@ -19,6 +19,7 @@ from dashboard.geo import country_points, world_geojson, world_ids
 from dashboard.i18n import country_name, format_number, t
 from dashboard.maps import legend
 from dashboard.maps.tables import flow_width
+from dashboard.markup import escape_plotly
 from dashboard.palette import MEASURE_COLOUR, UNKNOWN_COLOUR
 
 # The flow map draws at most this many home-country-to-town lines, the largest first.
@@ -114,7 +115,7 @@ def world_figure(
             marker_line_color=BORDER,
             marker_line_width=0.5,
             text=[names[c] for c in hidden["nationality"]],
-            hovertemplate=f"%{{text}}: {small}<extra></extra>",
+            hovertemplate=f"%{{text}}: {escape_plotly(small)}<extra></extra>",
             name="masked",
         )
     )

@@ -22,7 +22,8 @@ from streamlit.runtime import Runtime
 
 from dashboard import auth
 from dashboard.access import PUBLIC, Viewer
-from dashboard.i18n import town_name, translator
+from dashboard.i18n import town_name
+from dashboard.markup import md_translator
 from dashboard.ui import cache
 
 TEST_KEY = "_test_role"
@@ -248,7 +249,7 @@ def _password_viewer(config: auth.AuthConfig, tr, lang: str) -> Viewer:
 
 def current_viewer(lang: str) -> Viewer:
     """Who is looking, after the sidebar's sign-in box (drawn here)."""
-    tr = translator(lang)
+    tr = md_translator(lang)  # every text here goes to a Markdown element
     viewer = test_viewer()
     if viewer is not None:
         return viewer

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import t as plain
 from dashboard.pins import save_pin
 from dashboard.ui import cache, present
 from dashboard.ui.shell import Context, show_problems
@@ -43,7 +44,10 @@ def pin_controls(row: dict, ctx: Context) -> None:
         t("voices.pin.label"),
         options,
         index=options.index(pick.current),
-        format_func=lambda s: t("voices.pin.auto", sentence=pick.automatic) if s == "" else s,
+        # options are plain text: the sentence as written, not escaped for Markdown
+        format_func=lambda s: (
+            plain("voices.pin.auto", ctx.lang, sentence=pick.automatic) if s == "" else s
+        ),
         key=f"voices_pin_{tid}",
         help=t("voices.pin.help"),
     )

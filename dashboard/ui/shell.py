@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -25,8 +24,9 @@ from dashboard.i18n import (
     join_list,
     normalise_lang,
     town_names,
-    translator,
 )
+from dashboard.markup import md_translator
+from dashboard.memo import memo
 from dashboard.metrics import UNKNOWN, Filters
 from dashboard.problems import Problem, errors
 from dashboard.ui import auth_ui, cache
@@ -37,8 +37,10 @@ LANG_LABELS = {"en": "English", "ja": "日本語"}
 @dataclass(frozen=True)
 class Context:
     """What a page needs: the language, ``t`` bound to it, the data before and after filters,
-    and who is looking. ``full`` and ``data`` are already scoped to what ``viewer`` may see
-    (``dashboard.access.scope``): a page never holds data its viewer may not see."""
+    and who is looking. ``t`` is for Markdown elements (every element but ``st.text``, tables
+    and select box options): it escapes the values it fills in (``markup.md``). ``full`` and
+    ``data`` are already scoped to what ``viewer`` may see (``dashboard.access.scope``): a page
+    never holds data its viewer may not see."""
 
     lang: str
     t: Callable[..., str]
@@ -119,7 +121,7 @@ def load_data(lang: str, viewer: Viewer = access.STAFF) -> Dataset | None:
     The problem list quotes values from the files, so only a viewer who may manage the data
     sees it; the others get the message alone.
     """
-    tr = translator(lang)
+    tr = md_translator(lang)
     loaded = cache.load()
     details = access.can(viewer, "manage_data")
     if loaded.dataset is None:
@@ -141,7 +143,7 @@ def load_data(lang: str, viewer: Viewer = access.STAFF) -> Dataset | None:
 
 def filters_sidebar(ds: Dataset, lang: str) -> Filters:
     """Year range, towns and nationalities in the sidebar, each bound to a query parameter."""
-    tr = translator(lang)
+    tr = md_translator(lang)
     side = st.sidebar
     side.header(tr("filters.header"))
     span = metrics.year_span(ds)
@@ -191,14 +193,14 @@ def filters_sidebar(ds: Dataset, lang: str) -> Filters:
     return Filters(years=years, towns=tuple(towns), nationalities=tuple(nats))
 
 
-@lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _town_options(ds: Dataset, lang: str) -> tuple[dict[str, str], tuple[str, ...]]:
     """Town names in ``lang`` by id, and the ids in name order (once per dataset)."""
     names = town_names(ds, lang)
     return names, tuple(sorted(names, key=names.get))
 
 
-@lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _nationality_options(ds: Dataset, lang: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """The nationality codes present (``UNKNOWN`` for none), and in name order, unknown last."""
     codes = frozenset(ds.participants["nationality"].fillna(UNKNOWN).unique().tolist())
@@ -227,12 +229,13 @@ def start() -> Context:
     loaded = load_data(lang, viewer)
     if loaded is None:
         empty = empty_dataset()
-        ctx = Context(lang, translator(lang), empty, empty, Filters(), viewer, recovering=True)
+        ctx = Context(lang, md_translator(lang), empty, empty, Filters(), viewer, recovering=True)
         st.session_state["_ctx"] = ctx
         return ctx
     ds = access.scope(loaded, viewer)
     filters = filters_sidebar(ds, lang)
-    ctx = Context(lang, translator(lang), ds, metrics.apply_filters(ds, filters), filters, viewer)
+    data = metrics.apply_filters(ds, filters)
+    ctx = Context(lang, md_translator(lang), ds, data, filters, viewer)
     st.session_state["_ctx"] = ctx
     return ctx
 

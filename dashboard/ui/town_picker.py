@@ -31,7 +31,7 @@ def show(picker: Picker, t: Callable[..., str]) -> None:
             on_change=lambda: choose_town(st.session_state["town_pick"]),
         )
         return
-    for region_id, text in picker.labels.items():
+    for region_id, text in picker.buttons.items():  # a button's label is Markdown
         st.button(
             text,
             key=f"town_pick_{region_id}",

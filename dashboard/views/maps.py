@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import access
-from dashboard.access import Viewer, mask_count, mask_small_counts, small_cells
+from dashboard.access import Viewer, mask_count, small_cells
 from dashboard.data import Dataset
 from dashboard.i18n import (
     country_name,
@@ -36,6 +36,7 @@ from dashboard.maps.tables import (
     unknown_in_flows,
 )
 from dashboard.maps.world import MAX_FLOWS, flow_figure, nationality_bars, world_figure
+from dashboard.markup import md
 from dashboard.memo import memo
 from dashboard.pages import page
 
@@ -70,7 +71,8 @@ def origin_view(asked: str | None) -> str | None:
 @dataclass(frozen=True, eq=False)
 class PartnerView:
     """The partner-towns map with the tables beside it: ``towns`` (``town_summary`` plus
-    ``people_shown``, ``reported_shown``, ``unknown_shown``: counts as the viewer may see them),
+    ``people_shown``, ``reported_shown``, ``unknown_shown``, ``countries_shown``: counts as the
+    viewer may see them, ``access.mask_towns``),
     ``prefectures`` (``prefecture_counts``), ``prefecture_masked`` (True where a prefecture's
     count is hidden from the viewer), ``notes`` (the captions under the map) and ``names``
     (``{region_id: name in lang}``, in the towns' order). Shared between reruns: read it, do
@@ -105,14 +107,8 @@ def partner_view(
     """``partner_map`` of ``ds`` for ``viewer``: counts of 1 or 2 people become "<3" where the
     viewer may not see those people one by one (``map`` is None and ``notes`` empty when there
     are no towns)."""
-    towns = town_summary(ds)
+    towns = access.mask_towns(town_summary(ds), viewer)
     prefectures = prefecture_counts(ds)
-    shown = mask_small_counts(towns, ["people", "reported", "unknown"], viewer)
-    towns = towns.assign(
-        people_shown=shown["people"],
-        reported_shown=shown["reported"],
-        unknown_shown=shown["unknown"],
-    )
     masked = small_cells(prefectures, ["people"], viewer)["people"]
     fmap, notes = None, ()
     if not towns.empty:
@@ -134,7 +130,9 @@ def partner_view(
 class TownPanel:
     """The selected town's panel beside the map.
 
-    ``name`` in the page's language, ``other_name`` in the other; ``prefecture`` (a caption, or
+    ``name`` in the page's language, ``other_name`` in the other (plain text: the page escapes
+    them for its Markdown); ``prefecture``, ``reported`` and ``countries`` are Markdown captions
+    (values escaped). ``prefecture`` (a caption, or
     None); ``metrics``: (label, value) for programs, people, countries and unknown nationality,
     two to a row; ``reported`` (the organisation's figure where it differs from the list, else
     None); ``programs``: one "title\\ndates" per program, by start; ``countries`` (the "from ..."
@@ -164,16 +162,16 @@ def town_panel(partner: PartnerView, region_id: str, lang: str, viewer: Viewer) 
     prefecture = None
     if code in pref.index:
         name_col = "name_ja" if lang == "ja" else "name_en"
-        prefecture = t("maps.panel.prefecture", lang, name=pref.loc[code, name_col])
+        prefecture = md("maps.panel.prefecture", lang, name=pref.loc[code, name_col])
     metrics = (
         (t("maps.panel.programs", lang), n(int(row["programs"]))),
         (t("maps.panel.people", lang), n(row["people_shown"])),
-        (t("maps.panel.countries", lang), n(len(row["countries"]))),
+        (t("maps.panel.countries", lang), n(row["countries_shown"])),
         (t("maps.panel.unknown", lang), n(row["unknown_shown"])),
     )
     reported = None
     if row["reported_shown"] != row["people_shown"]:
-        reported = t("maps.popup.reported", lang, n=n(row["reported_shown"]))
+        reported = md("maps.popup.reported", lang, n=n(row["reported_shown"]))
     programs = tuple(
         f"{title}\n{format_date_range(start, end, lang)}"
         for title, start, end in row["program_list"]
@@ -181,7 +179,7 @@ def town_panel(partner: PartnerView, region_id: str, lang: str, viewer: Viewer) 
     countries = None
     if row["countries"]:
         names = join_list([country_name(c, lang) for c in row["countries"]], lang)
-        countries = t("maps.panel.from", lang, names=names)
+        countries = md("maps.panel.from", lang, names=names)
     link = None
     if access.can_open(viewer, "town"):
         link = {"page": page("town").path, "query_params": {"town": region_id, "lang": lang}}

@@ -36,6 +36,7 @@ from dashboard.i18n import (
     town_names,
     translated,
 )
+from dashboard.markup import md
 from dashboard.memo import memo
 from dashboard.metrics import program_table
 from dashboard.palette import KIND_COLOURS
@@ -304,9 +305,10 @@ def period_summary(ds: Dataset, by: str, lang: str, viewer: Viewer) -> pd.DataFr
 def program_panel(ds: Dataset, program_id: str, lang: str, viewer: Viewer) -> dict | None:
     """What the "one program" section shows, masked for ``viewer`` (None: not in ``ds``).
 
-    Keys: heading; cards (label, text) pairs; reported (a note, or ""); countries (text, or ""
-    when masked); people (text); unlisted (a note, or ""); masked (whether counts read "<3");
-    outcomes (a display table, empty when there are none); testimonials (label/text dicts).
+    Keys: heading (Markdown: the town's name escaped); cards (label, text) pairs; reported (a
+    note, or ""); countries (text, or "" when masked); people (text); unlisted (a note, or "");
+    masked (whether counts read "<3"); outcomes (a display table, empty when there are none);
+    testimonials (label/text dicts).
     """
     detail = program_detail(ds, program_id, lang)
     if not detail:
@@ -340,7 +342,7 @@ def program_panel(ds: Dataset, program_id: str, lang: str, viewer: Viewer) -> di
             "timeline.detail.unlisted", lang, n=n(mask_count(detail["unlisted"], viewer, town=town))
         )
     return {
-        "heading": t(
+        "heading": md(
             "timeline.detail.heading",
             lang,
             town=detail["town"],

@@ -7,7 +7,7 @@ returns everything the page draws; counts the viewer may not see are already mas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import folium
 import pandas as pd
@@ -30,6 +30,7 @@ from dashboard.i18n import (
     town_names,
 )
 from dashboard.maps.japan import town_map
+from dashboard.markup import escape_markdown, md
 from dashboard.memo import memo
 from dashboard.metrics import Filters
 from dashboard.palette import NEUTRAL, UNKNOWN_COLOUR, town_colours
@@ -63,32 +64,36 @@ def chosen_town(ds: Dataset, viewer: Viewer, asked: list[str]) -> dict | None:
 
 @dataclass(frozen=True)
 class Picker:
-    """The towns to choose from: ``labels`` by region_id (sorted by name), and ``search`` the
-    searchable list's label when there are too many for buttons ("" otherwise)."""
+    """The towns to choose from: ``labels`` by region_id (sorted by name, plain text, for the
+    searchable list), ``search`` that list's label when there are too many for buttons (""
+    otherwise), and ``buttons`` the same labels as Markdown (names escaped) for the buttons."""
 
     labels: dict[str, str]
     search: str
+    buttons: dict[str, str] = field(default_factory=dict)
 
 
 def picker(ds: Dataset, lang: str, viewer: Viewer) -> Picker:
     """The towns whose page ``viewer`` may open, labelled "Tono (遠野市), Iwate"."""
     allowed = access.allowed_towns(viewer)
     links = [r for r in towns.town_links(ds, lang) if allowed is None or r["region_id"] in allowed]
-    labels = {
-        row["region_id"]: t(
-            "town.pick.link",
-            lang,
-            name=row["name"],
-            other=row["other"],
-            prefecture=row["prefecture"],
-        )
-        if row["prefecture"]
-        else t("town.pick.link_no_pref", lang, name=row["name"], other=row["other"])
-        for row in links
-    }
+
+    def link(row: dict, tr) -> str:
+        if row["prefecture"]:
+            return tr(
+                "town.pick.link",
+                lang,
+                name=row["name"],
+                other=row["other"],
+                prefecture=row["prefecture"],
+            )
+        return tr("town.pick.link_no_pref", lang, name=row["name"], other=row["other"])
+
+    labels = {row["region_id"]: link(row, t) for row in links}
     many = len(links) > PICKER_BUTTONS
     search = t("town.pick.search", lang, n=format_number(len(links), lang)) if many else ""
-    return Picker(labels, search)
+    buttons = {} if many else {row["region_id"]: link(row, md) for row in links}
+    return Picker(labels, search, buttons)
 
 
 def whole_town_note(filters: Filters, lang: str) -> str:
@@ -282,10 +287,11 @@ def voice_byline(row: dict, lang: str) -> str:
 
 
 def outcome_items(ds: Dataset, region_id: str, lang: str) -> list[str]:
-    """One line per kind of outcome: "Leaflet: 3 in English, Thai, and Chinese"."""
+    """One line per kind of outcome: "Leaflet: 3 in English, Thai, and Chinese", as Markdown
+    (the kind, which a town office may have named itself, escaped)."""
     items = []
     for row in towns.outcome_summary(towns.outcomes(ds, region_id)).to_dict("records"):
-        item = t(
+        item = md(
             "town.outcomes.summary_item",
             lang,
             kind=label("town.kind", row["kind"], lang),
@@ -293,7 +299,7 @@ def outcome_items(ds: Dataset, region_id: str, lang: str) -> list[str]:
         )
         if row["languages"]:
             languages = towns.languages_text(row["languages"], lang)
-            item += ("" if lang == "ja" else " ") + t(
+            item += ("" if lang == "ja" else " ") + md(
                 "town.outcomes.languages", lang, languages=languages
             )
         items.append(item)
@@ -351,7 +357,12 @@ class TownPage:
     """What the town page draws. For a town with no programs (``empty``) only the heading,
     the map and ``empty_title``/``empty_body`` are set. Without ``full_counts`` there is no
     countries chart (``countries_text`` names them), the network is a table, and the report and
-    tables are not offered."""
+    tables are not offered.
+
+    ``title``, ``subtitle``, ``map_caption``, ``empty_title``, ``empty_body``,
+    ``outcome_items``, ``no_outcomes``, ``no_voices`` and a voice's ``related`` are Markdown, for
+    the page's Markdown elements (data in them escaped, ``dashboard.markup``); ``name`` and every
+    other text are plain."""
 
     region: dict
     name: str
@@ -398,20 +409,20 @@ def town_page(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> TownPag
     heading = {
         "region": region,
         "name": name,
-        "title": f"{name}　{other}" if lang == "ja" else f"{name} · {other}",
-        "subtitle": t("town.subtitle", lang, prefecture=prefecture)
+        "title": escape_markdown(f"{name}　{other}" if lang == "ja" else f"{name} · {other}"),
+        "subtitle": md("town.subtitle", lang, prefecture=prefecture)
         if prefecture
         else t("town.subtitle_no_pref", lang),
         "map": town_map(ds, region_id, lang),
-        "map_caption": t("town.map.caption", lang, town=name, prefecture=prefecture),
+        "map_caption": md("town.map.caption", lang, town=name, prefecture=prefecture),
     }
     rel = towns.relationship(ds, region_id)
     if rel.programs == 0:
         return TownPage(
             **heading,
             empty=True,
-            empty_title=t("town.empty.title", lang, town=name),
-            empty_body=t("town.empty.body", lang, town=name),
+            empty_title=md("town.empty.title", lang, town=name),
+            empty_body=md("town.empty.body", lang, town=name),
         )
     full = access.can(viewer, "see_town", region_id)
     voices = towns.testimonials(ds, region_id)
@@ -439,7 +450,7 @@ def town_page(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> TownPag
         countries_text="" if full else countries_text(ds, region_id, lang),
         outcome_items=tuple(outcome_items(ds, region_id, lang)),
         outcomes=None if made.empty else outcome_rows(ds, region_id, lang),
-        no_outcomes=t("town.outcomes.none", lang, town=name) if made.empty else "",
+        no_outcomes=md("town.outcomes.none", lang, town=name) if made.empty else "",
         voices=tuple(
             Voice(
                 key=row["testimonial_id"],
@@ -447,11 +458,11 @@ def town_page(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> TownPag
                 byline=voice_byline(row, lang),
                 text=row["text"],
                 pinned=t("town.voices.pinned", lang) if row["pinned"] else "",
-                related=t("town.voices.related", lang, town=name) if row["related"] else "",
+                related=md("town.voices.related", lang, town=name) if row["related"] else "",
             )
             for row in voices.to_dict("records")
         ),
-        no_voices=t("town.voices.none", lang, town=name) if voices.empty else "",
+        no_voices=md("town.voices.none", lang, town=name) if voices.empty else "",
         network_chart=network_chart(ds, region_id, lang) if full else None,
         network_table=None if full else network_table(ds, region_id, lang, shown),
     )
