@@ -9,13 +9,17 @@ import streamlit as st
 from dashboard import access, schema, store, upload
 from dashboard.data import fingerprint
 from dashboard.i18n import format_number
+from dashboard.markup import escape_markdown
 from dashboard.problems import errors
 from dashboard.ui import cache
 from dashboard.ui.data_blocks import (
     checked_uploads,
     confirm_removals,
+    held,
+    hold,
     show_diff,
     templates,
+    versions_tab,
     written,
 )
 from dashboard.ui.shell import context, show_problems
@@ -61,7 +65,8 @@ with tab_upload:
         uploads, options = [], [None, *schema.TABLES]
         for i, file in enumerate(files):
             left, right = st.columns([2, 1], vertical_alignment="center")
-            left.markdown(f"**{i + 1}.** `{file.name}` ({upload.size_label(file.size)})")
+            name = escape_markdown(file.name)  # a file name is data: a backtick ends a code span
+            left.markdown(f"**{i + 1}.** {name} ({upload.size_label(file.size)})")
             table = right.selectbox(
                 t("data.upload.table"),
                 options,
@@ -73,7 +78,8 @@ with tab_upload:
             content = b"" if too_big else file.getvalue()
             uploads.append(upload.Upload(file.name, content, table, file.size))
         signature = (tuple((f.file_id, u.table) for f, u in zip(files, uploads, strict=True)),)
-        checked, diffs, halved = checked_uploads(folder, uploads, (*signature, fingerprint(folder)))
+        base = fingerprint(folder)  # the files this check and its changes are against
+        checked, diffs, halved = checked_uploads(folder, uploads, (*signature, base))
 
         blocking = errors(checked.problems)
         if blocking:
@@ -99,45 +105,21 @@ with tab_upload:
                 key="data_save",
                 disabled=nothing or not confirmed,
                 icon=":material/save:",
+                on_click=hold,  # refused if the files change between this run and the click
+                args=("data_save", base),
             )
             if save:
-                result = store.save_tables(folder, checked.tables, actor=ctx.user)
+                expected = held("data_save")
+                result = store.save_tables(
+                    folder, checked.tables, actor=ctx.user, expected=expected
+                )
                 tables = upload.table_list(result.tables, lang)
                 done = lambda: t("data.save.done", tables=tables, version=result.version)  # noqa: E731
                 written(result, done, data_upload_nonce=nonce + 1)  # and a fresh uploader
 
-# --- versions: list, compare with today, restore ------------------------------------------------
+# --- versions: list, compare with today (when asked), restore ----------------------------------
 with tab_versions:
-    versions = store.list_versions(folder)
-    st.caption(t("data.versions.intro"))
-    if not versions:
-        st.info(t("data.versions.none"), icon=":material/info:")
-    else:
-        st.dataframe(upload.versions_frame(versions, lang), hide_index=True, width="stretch")
-        by_id = {v.id: v for v in versions}
-        chosen = st.selectbox(
-            t("data.versions.choose"),
-            list(by_id),
-            format_func=lambda vid: view.version_label(by_id[vid], lang),
-            key="data_version",
-        )
-        st.markdown(t("data.versions.compare"))
-        changes = view.restore_changes(folder, chosen)
-        for table, diff in changes.items():
-            st.markdown(f"**{view.table_label(table, lang)}**")
-            show_diff(diff, key=f"data_vdiff_{table}")
-        if not changes:
-            st.info(t("data.versions.same"), icon=":material/info:")
-        restore = st.button(
-            t("data.versions.restore"),
-            key="data_restore",
-            disabled=not changes,
-            icon=":material/history:",
-        )
-        if restore:
-            result = store.restore_version(folder, chosen, actor=ctx.user)
-            when = view.version_label(by_id[chosen], lang)
-            written(result, lambda: t("data.versions.restored", time=when, version=result.version))
+    versions_tab(folder, ctx.user)
 
 # --- templates, the header mapping, download all ------------------------------------------------
 with tab_templates:

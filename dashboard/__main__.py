@@ -1,4 +1,5 @@
-"""Command line: ``python -m dashboard validate DIR``, ``python -m dashboard synth --out DIR``."""
+"""Command line: ``python -m dashboard validate DIR``, ``synth --out DIR``, ``prune [DIR]``,
+``add-user NAME``."""
 
 from __future__ import annotations
 
@@ -44,17 +45,56 @@ def write_synthetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_dir() -> str:
+    """The data folder the app reads: ``DASHBOARD_DATA_DIR``, else the bundled ``data/``."""
+    import os
+    from pathlib import Path
+
+    return os.environ.get("DASHBOARD_DATA_DIR") or str(Path(__file__).parent.parent / "data")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def prune_command(args: argparse.Namespace) -> int:
+    """Remove the versions past the retention rule and the blobs no version names; print
+    each version removed and the space freed."""
+    from dashboard import versions
+
+    folder = args.folder or _data_dir()
+    keep, days = versions.keep_rule()
+    keep = keep if args.keep is None else max(1, args.keep)
+    days = days if args.days is None else max(0, args.days)
+    result = versions.prune(folder, keep=keep, days=days, dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    for version in result.removed:
+        when = version.time.strftime("%Y-%m-%d %H:%M:%S UTC")
+        who = f" by {version.actor}" if version.actor else ""
+        print(f"{verb} version {version.id} ({when}, {version.reason}{who})")
+    for name in result.incomplete:
+        print(f"{verb} incomplete version folder {name}")
+    if result.blobs:
+        print(f"{verb} {result.blobs} stored file(s) no kept version uses")
+    if not (result.removed or result.incomplete or result.blobs):
+        print("nothing to remove")
+    freed = "would free" if args.dry_run else "freed"
+    print(
+        f"{freed} {_megabytes(result.freed)}; kept {result.kept} version(s) "
+        f"(the newest {keep}, and every one of the last {days} days) in {folder}"
+    )
+    return 0
+
+
 def add_user_command(args: argparse.Namespace) -> int:
     """Add or update a user in the users file, with a bcrypt-hashed password."""
     import getpass
-    import os
-    from pathlib import Path
 
     from dashboard import auth
 
     path = args.config or str(auth.auth_file())
     if args.town:
-        folder = os.environ.get("DASHBOARD_DATA_DIR") or str(Path(__file__).parent.parent / "data")
+        folder = _data_dir()
         loaded = load_dataset(folder)
         if loaded.ok and args.town not in set(loaded.dataset.regions["region_id"]):
             towns = ", ".join(sorted(loaded.dataset.regions["region_id"]))
@@ -99,6 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--outcomes", type=int, help="default: 1 per program")
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(run=write_synthetic)
+    prune = commands.add_parser(
+        "prune", help="remove old versions (see DASHBOARD_KEEP_VERSIONS, DASHBOARD_KEEP_DAYS)"
+    )
+    prune.add_argument("folder", nargs="?", help="data folder (default: $DASHBOARD_DATA_DIR)")
+    prune.add_argument("--keep", type=int, help="newest versions to keep (default 20)")
+    prune.add_argument("--days", type=int, help="keep every version of this many days (90)")
+    prune.add_argument("--dry-run", action="store_true", help="say what would go; remove nothing")
+    prune.set_defaults(run=prune_command)
     user = commands.add_parser("add-user", help="add a user who can sign in, or change one")
     user.add_argument("username")
     user.add_argument("--role", required=True, choices=("staff", "municipality", "public"))

@@ -1,5 +1,5 @@
 """Pinning a testimonial's highlight: one cell of ``testimonials.csv`` changed and saved
-through the data store (validated, locked, versioned, atomic)."""
+through the data store (read and written under its lock, validated, versioned, atomic)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import store
-from dashboard.data import table_path
-from dashboard.reading import read_table
 from dashboard.voices.highlights import pin_is_valid
 
 
@@ -33,23 +31,19 @@ def pin_highlight(frame: pd.DataFrame, testimonial_id: str, sentence: str) -> pd
     return out
 
 
-def current_testimonials(folder: str | Path) -> pd.DataFrame:
-    """The testimonials file of ``folder`` as it is on disk now, as text (every column kept)."""
-    path = table_path(Path(folder), "testimonials")
-    if path is None:
-        raise FileNotFoundError(Path(folder) / "testimonials.csv")
-    raw, problems = read_table(path.name, path.read_bytes())
-    if raw is None:
-        raise ValueError(problems[0].message() if problems else "unreadable testimonials file")
-    return raw.reset_index(drop=True)
-
-
 def save_pin(folder: str | Path, testimonial_id: str, sentence: str, *, actor: str = ""):
     """Pin ``sentence`` as the highlight of one testimonial, through the data store.
 
-    Reads the file as it is now (so other edits are kept), changes one cell and saves it with
-    ``dashboard.store.save_table`` (validated, locked, versioned, atomic). Returns its
-    ``SaveResult``; the caller clears the data cache after a successful save.
+    ``dashboard.store.update_table`` reads the file as it is now, changes one cell and saves
+    it under one hold of the store's lock, so a save made meanwhile (an upload) is kept, never
+    undone; validated, versioned, atomic as every save. Returns its ``SaveResult``; the caller
+    clears the data cache after a successful save. Raises as ``pin_highlight`` does, and
+    ``FileNotFoundError`` when the folder has no testimonials file.
     """
-    frame = pin_highlight(current_testimonials(folder), testimonial_id, sentence)
-    return store.save_table(folder, "testimonials", frame, actor=actor)
+    return store.update_table(
+        folder,
+        "testimonials",
+        lambda frame: pin_highlight(frame, testimonial_id, sentence),
+        actor=actor,
+        reason="pin",
+    )

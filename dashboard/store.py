@@ -1,12 +1,23 @@
-"""Save tables into a data folder safely: validated, locked, versioned, atomic.
+"""Save tables into a data folder safely: locked, checked, validated, versioned, atomic, durable.
 
-A save (1) checks the new tables together with the folder's other current tables against the
-same contracts the loader uses, and refuses with every problem if any is an error; (2) holds a
-file lock on the folder (``<folder>/.lock``), so two saves cannot interleave; (3) copies the
-folder's current table files into ``<folder>/.versions/<UTC timestamp>/``; (4) writes each new
-file to a temporary file in the same folder, fsyncs it and renames it over the old one
-(``os.replace``). A crash before the rename leaves the old file; a failed rename puts back the
-files already replaced, from the version copy.
+A save holds a file lock on the folder (``<folder>/.lock``) from the moment it reads the current
+files until its last file is in place, so two saves cannot interleave and a change made to the
+files as they are (a pinned highlight, ``update_table``) cannot undo a save made in between.
+Under the lock a save (1) refuses when the caller checked other files than today's (``expected``:
+the ``dashboard.data.fingerprint`` its check saw), with a "changed since you checked" problem;
+(2) checks the new tables together with the folder's other current tables against the contracts
+the loader uses, and refuses with every problem if any is an error; (3) keeps the current files
+as a version (``dashboard.versions``): each file's bytes stored once, as a content-addressed blob
+(``.versions/blobs/<sha256>.csv``), named by the version's manifest
+(``.versions/<UTC timestamp>/version.json``); (4) writes each new file to a temporary file and
+renames it over the old one (``os.replace``), under a journal (``.versions/PENDING``) that lets
+``recover`` put the old files back after a crash; (5) prunes the versions to the retention rule
+(``keep_rule``: the last 20, and those of the last 90 days) and removes blobs no version names.
+
+Nothing is relied on before it is on disk: each blob is fsynced before it gets its name, and the
+blob folder before the manifest that names it; the manifest and its folders before the journal;
+the journal before the first rename. A version folder written before blobs existed (the files
+copied beside ``version.json``) is read as it is, and turned into blobs by the next prune.
 
 No Streamlit here: the page clears the cache after a successful save.
 """
@@ -17,28 +28,35 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import json
 import os
-import shutil
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from dashboard import schema
-from dashboard.data import LoadResult, load_tables, parse_table, table_path
+from dashboard.data import fingerprint, load_tables, parse_table, table_path
 from dashboard.problems import Problem, errors
 from dashboard.reading import read_table
-
-VERSIONS_DIR = ".versions"
-LOCK_FILE = ".lock"
-META_FILE = "version.json"
-JOURNAL_FILE = "PENDING"
-LOCK_TIMEOUT_S = 60.0
+from dashboard.versions import (
+    LOCK_TIMEOUT_S,
+    VERSIONS_DIR,
+    _fsync_dir,
+    _journal,
+    _prune,
+    _remove_temps,
+    _roll_back,
+    _snapshot,
+    _version_dir,
+    _version_sources,
+    _write_journal,
+    _write_temp,
+    keep_rule,
+    lock,
+)
 
 
 @dataclass(frozen=True)
@@ -50,18 +68,6 @@ class SaveResult:
     problems: tuple[Problem, ...] = ()
     version: str = ""
     tables: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class Version:
-    """A saved copy of the folder's tables as they were before a save."""
-
-    id: str
-    time: dt.datetime
-    actor: str
-    tables: tuple[str, ...]  # the tables the save that made this copy replaced
-    reason: str  # "save" or "restore"
-    files: tuple[str, ...]  # the table files held in the copy
 
 
 # --- serialising a frame in the contract's format --------------------------------------------
@@ -141,11 +147,6 @@ def _current_sources(folder: Path) -> dict[str, tuple[str, bytes]]:
     return sources
 
 
-def lock(folder: str | Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
-    """The folder's save lock (``<folder>/.lock``); use as a context manager."""
-    return FileLock(str(Path(folder) / LOCK_FILE), timeout=timeout)
-
-
 def read_sources(
     folder: str | Path, timeout: float = LOCK_TIMEOUT_S
 ) -> dict[str, tuple[str, bytes]]:
@@ -155,74 +156,66 @@ def read_sources(
         return _current_sources(Path(folder))
 
 
-def _new_version_dir(folder: Path) -> Path:
-    root = folder / VERSIONS_DIR
-    root.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    for n in range(1000):
-        path = root / (stamp if n == 0 else f"{stamp}-{n}")
-        try:
-            path.mkdir()
-        except FileExistsError:
-            continue
-        return path
-    raise FileExistsError(f"cannot create a version folder in {root}")
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform lets a folder be opened
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _write_temp(folder: Path, name: str, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+def _failed(folder: Path, exc: OSError) -> SaveResult:
+    detail = (("detail", f"{type(exc).__name__}: {exc}"),)
+    return SaveResult(False, (Problem(folder.name, None, None, "save_failed", params=detail),))
 
 
 def _commit(
-    folder: Path, new: Mapping[str, bytes], *, actor: str, reason: str, timeout: float
+    folder: Path,
+    build: Callable[[dict[str, tuple[str, bytes]]], Mapping[str, bytes]],
+    *,
+    actor: str,
+    reason: str,
+    timeout: float,
+    expected: str | None = None,
 ) -> SaveResult:
-    """Validate ``{table: csv bytes}`` with the folder's other tables, then write them."""
-    unknown = [name for name in new if name not in schema.TABLES]
-    if unknown:
-        return SaveResult(
-            False, tuple(Problem(f"{name}", None, None, "unknown_table") for name in unknown)
-        )
+    """Under the lock: ``build(current sources)`` -> ``{table: csv bytes}``, validated with the
+    folder's other tables, then written. ``expected``: the fingerprint the caller's check saw;
+    the save is refused when today's files are others. ``build``'s own exceptions (an unknown
+    testimonial, a version pruned meanwhile) propagate, the lock released."""
+    held = lock(folder, timeout)
     try:
-        with lock(folder, timeout):
+        held.acquire()
+    except Timeout:
+        return SaveResult(False, (Problem(folder.name, None, None, "save_busy"),))
+    except OSError as exc:  # no folder, no permission to create the lock file
+        return _failed(folder, exc)
+    try:
+        try:
             if _journal(folder).exists():  # an earlier save died half-way
                 _roll_back(folder)
             _remove_temps(folder)
+            if expected is not None and fingerprint(folder) != expected:
+                return SaveResult(False, (Problem(folder.name, None, None, "changed_since_check"),))
             current = _current_sources(folder)
-            sources = dict(current)
-            for table, data in new.items():
-                sources[table] = (f"{table}.csv", data)
-            result = load_tables(sources)
-            if errors(list(result.problems)):
-                return SaveResult(False, result.problems)
-            changed = [t for t, data in new.items() if not _same(t, current.get(t), data)]
-            if not changed:
-                return SaveResult(True, result.problems, "", ())
+        except OSError as exc:
+            return _failed(folder, exc)
+        new = dict(build(current))
+        unknown = [name for name in new if name not in schema.TABLES]
+        if unknown:
+            return SaveResult(
+                False, tuple(Problem(n, None, None, "unknown_table") for n in unknown)
+            )
+        sources = dict(current)
+        for table, data in new.items():
+            sources[table] = (f"{table}.csv", data)
+        result = load_tables(sources)
+        if errors(list(result.problems)):
+            return SaveResult(False, result.problems)
+        changed = [t for t, data in new.items() if not _same(t, current.get(t), data)]
+        if not changed:
+            return SaveResult(True, result.problems, "", ())
+        try:
             version = _snapshot(folder, current, actor=actor, reason=reason, tables=changed)
             _replace_files(folder, {table: new[table] for table in changed}, version)
-            return SaveResult(True, result.problems, version.name, tuple(changed))
-    except Timeout:
-        return SaveResult(False, (Problem(folder.name, None, None, "save_busy"),))
-    except OSError as exc:  # disk full, permissions: the files were put back as they were
-        detail = (("detail", f"{type(exc).__name__}: {exc}"),)
-        return SaveResult(False, (Problem(folder.name, None, None, "save_failed", params=detail),))
+        except OSError as exc:  # disk full, permissions: the files were put back as they were
+            return _failed(folder, exc)
+        with contextlib.suppress(OSError, ValueError):  # the save is done; the next prune retries
+            _prune(folder, *keep_rule(), dt.datetime.now(dt.UTC))
+        return SaveResult(True, result.problems, version.name, tuple(changed))
+    finally:
+        held.release()
 
 
 def _same(table: str, current: tuple[str, bytes] | None, data: bytes) -> bool:
@@ -239,28 +232,15 @@ def _same(table: str, current: tuple[str, bytes] | None, data: bytes) -> bool:
     return to_csv_bytes(table, typed, list(raw.columns)) == data
 
 
-def _snapshot(
-    folder: Path,
-    current: dict[str, tuple[str, bytes]],
-    *,
-    actor: str,
-    reason: str,
-    tables: list[str],
-) -> Path:
-    """Copy every current table file into a new version folder, with a note of who and why."""
-    target = _new_version_dir(folder)
-    for name, _ in current.values():
-        shutil.copy2(folder / name, target / name)
-    meta = {
-        "time": dt.datetime.now(dt.UTC).isoformat(),
-        "actor": actor,
-        "tables": tables,
-        "reason": reason,
-        "files": sorted(name for name, _ in current.values()),
-    }
-    (target / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
-    _fsync_dir(target)
-    return target
+def _columns_of(source: tuple[str, bytes] | None) -> list[str]:
+    """The header of a ``(file name, bytes)`` source (contract names), or []."""
+    if source is None:
+        return []
+    raw, _ = read_table(*source)
+    return [] if raw is None else list(raw.columns)
+
+
+# --- replacing the files, and putting them back after a crash ------------------------------------
 
 
 def _replace_files(folder: Path, new: Mapping[str, bytes], version: Path) -> None:
@@ -268,8 +248,7 @@ def _replace_files(folder: Path, new: Mapping[str, bytes], version: Path) -> Non
 
     A journal (``.versions/PENDING``, naming the version and the tables) is written before the
     first rename and removed after the last: if the process dies in between, ``recover`` puts
-    the replaced files back from the version copy. If a rename fails here, they are put back
-    at once.
+    the replaced files back from the version. If a rename fails here, they are put back at once.
     """
     temps: dict[str, Path] = {}
     try:
@@ -280,7 +259,7 @@ def _replace_files(folder: Path, new: Mapping[str, bytes], version: Path) -> Non
             for table, tmp in temps.items():
                 os.replace(tmp, folder / f"{table}.csv")
             _fsync_dir(folder)
-            # a .xlsx beside the new .csv would be shadowed; the version copy keeps it
+            # a .xlsx beside the new .csv would be shadowed; the version keeps it
             for table in new:
                 (folder / f"{table}.xlsx").unlink(missing_ok=True)
         except BaseException:
@@ -291,47 +270,6 @@ def _replace_files(folder: Path, new: Mapping[str, bytes], version: Path) -> Non
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
-
-
-def _journal(folder: Path) -> Path:
-    return folder / VERSIONS_DIR / JOURNAL_FILE
-
-
-def _write_journal(folder: Path, version: Path, tables: list[str]) -> None:
-    tmp = _write_temp(
-        folder / VERSIONS_DIR,
-        JOURNAL_FILE,
-        json.dumps({"version": version.name, "tables": tables}).encode(),
-    )
-    os.replace(tmp, _journal(folder))
-    _fsync_dir(folder / VERSIONS_DIR)
-
-
-def _roll_back(folder: Path) -> list[str]:
-    """Undo a save cut short: put back, from its version copy, every table it named."""
-    journal = _journal(folder)
-    try:
-        note = json.loads(journal.read_text("utf-8"))
-        version = folder / VERSIONS_DIR / str(note["version"])
-        tables = [t for t in note["tables"] if t in schema.TABLES]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-    for table in tables:
-        for suffix in (".csv", ".xlsx"):
-            old, target = version / f"{table}{suffix}", folder / f"{table}{suffix}"
-            if old.is_file():
-                tmp = _write_temp(folder, target.name, old.read_bytes())
-                os.replace(tmp, target)
-            else:
-                target.unlink(missing_ok=True)
-    _fsync_dir(folder)
-    journal.unlink()
-    return tables
-
-
-def _remove_temps(folder: Path) -> None:
-    for tmp in folder.glob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
 
 
 def recover(folder: str | Path, timeout: float = LOCK_TIMEOUT_S) -> list[str]:
@@ -360,21 +298,28 @@ def save_tables(
     *,
     actor: str = "",
     timeout: float = LOCK_TIMEOUT_S,
+    expected: str | None = None,
 ) -> SaveResult:
     """Save several tables at once: all of them, or (on any error) none.
 
     Each frame is written as CSV in the contract's format, in the column order of the table's
     current file. Returns the problems found when the new tables, with the folder's other
-    tables, break a contract.
+    tables, break a contract. ``expected``: the ``dashboard.data.fingerprint`` of the files the
+    frames were checked against; when today's files are others (a save in between), nothing is
+    written and the problem ``changed_since_check`` asks to check again.
     """
     folder = Path(folder)
-    new = {}
-    for table, frame in frames.items():
-        if table not in schema.TABLES:
-            new[table] = b""
-            continue
-        new[table] = to_csv_bytes(table, frame, current_columns(folder, table))
-    return _commit(folder, new, actor=actor, reason="save", timeout=timeout)
+    unknown = [name for name in frames if name not in schema.TABLES]
+    if unknown:
+        return SaveResult(False, tuple(Problem(n, None, None, "unknown_table") for n in unknown))
+
+    def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+        return {
+            table: to_csv_bytes(table, frame, _columns_of(current.get(table)))
+            for table, frame in frames.items()
+        }
+
+    return _commit(folder, build, actor=actor, reason="save", timeout=timeout, expected=expected)
 
 
 def save_table(
@@ -384,79 +329,65 @@ def save_table(
     *,
     actor: str = "",
     timeout: float = LOCK_TIMEOUT_S,
+    expected: str | None = None,
 ) -> SaveResult:
     """Save one table (see ``save_tables``)."""
-    return save_tables(folder, {table_name: frame}, actor=actor, timeout=timeout)
+    return save_tables(folder, {table_name: frame}, actor=actor, timeout=timeout, expected=expected)
 
 
-def list_versions(folder: str | Path) -> list[Version]:
-    """The saved copies of the folder, newest first."""
-    root = Path(folder) / VERSIONS_DIR
-    if not root.is_dir():
-        return []
-    versions = []
-    for path in root.iterdir():
-        if not path.is_dir():
-            continue
-        try:
-            meta = json.loads((path / META_FILE).read_text("utf-8"))
-            time = dt.datetime.fromisoformat(meta["time"])
-        except (OSError, ValueError, KeyError):
-            continue  # a copy cut short by a crash, or not ours
-        versions.append(
-            Version(
-                id=path.name,
-                time=time,
-                actor=str(meta.get("actor", "")),
-                tables=tuple(meta.get("tables", ())),
-                reason=str(meta.get("reason", "save")),
-                files=tuple(meta.get("files", ())),
-            )
-        )
-    return sorted(versions, key=lambda v: (v.time, v.id), reverse=True)
+def update_table(
+    folder: str | Path,
+    table: str,
+    change: Callable[[pd.DataFrame], pd.DataFrame],
+    *,
+    actor: str = "",
+    reason: str = "save",
+    timeout: float = LOCK_TIMEOUT_S,
+) -> SaveResult:
+    """Change one table as it is on disk: ``change(frame)`` gets the current file as text
+    (every column, rows from 0) and returns the frame to save. The file is read, changed and
+    written under one hold of the lock, so a save in between cannot be undone. ``change``'s
+    exceptions propagate; a missing table file raises ``FileNotFoundError``."""
+    folder = Path(folder)
+    if table not in schema.TABLES:
+        return SaveResult(False, (Problem(table, None, None, "unknown_table"),))
 
+    def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+        if table not in current:
+            raise FileNotFoundError(folder / f"{table}.csv")
+        name, body = current[table]
+        raw, problems = read_table(name, body)
+        if raw is None:
+            raise ValueError(problems[0].message() if problems else f"{name} cannot be read")
+        frame = change(raw.reset_index(drop=True))
+        return {table: to_csv_bytes(table, frame, list(raw.columns))}
 
-def _version_dir(folder: str | Path, version_id: str) -> Path:
-    root = (Path(folder) / VERSIONS_DIR).resolve()
-    path = (root / version_id).resolve()
-    if path.parent != root or not (path / META_FILE).is_file():
-        raise KeyError(version_id)
-    return path
-
-
-def version_sources(folder: str | Path, version_id: str) -> dict[str, tuple[str, bytes]]:
-    """``{table: (file name, bytes)}`` of a saved copy."""
-    path = _version_dir(folder, version_id)
-    return _current_sources(path)
-
-
-def load_version(folder: str | Path, version_id: str) -> LoadResult:
-    """A saved copy read and checked as the loader would."""
-    return load_tables(version_sources(folder, version_id))
-
-
-def version_frames(folder: str | Path, version_id: str) -> dict[str, pd.DataFrame]:
-    """The typed tables of a saved copy, indexed by spreadsheet row (as ``parse_table`` gives)."""
-    frames = {}
-    for table, (name, data) in version_sources(folder, version_id).items():
-        raw, _ = read_table(name, data)
-        if raw is not None:
-            frames[table] = parse_table(table, name, raw)[0]
-    return frames
+    return _commit(folder, build, actor=actor, reason=reason, timeout=timeout)
 
 
 def restore_version(
-    folder: str | Path, version_id: str, *, actor: str = "", timeout: float = LOCK_TIMEOUT_S
+    folder: str | Path,
+    version_id: str,
+    *,
+    actor: str = "",
+    timeout: float = LOCK_TIMEOUT_S,
+    expected: str | None = None,
 ) -> SaveResult:
-    """Put a saved copy back. A restore is a save: today's files are versioned first."""
+    """Put a saved copy back. A restore is a save: today's files are versioned first.
+    ``expected`` as for ``save_tables``; ``KeyError`` for a version that is not kept."""
     folder = Path(folder)
-    new: dict[str, bytes] = {}
-    for table, (name, data) in version_sources(folder, version_id).items():
-        if name.endswith(".csv"):
-            new[table] = data
-        else:  # an .xlsx copy comes back as CSV
-            raw, _ = read_table(name, data)
-            if raw is not None:
-                typed = parse_table(table, name, raw)[0]
-                new[table] = to_csv_bytes(table, typed, list(raw.columns))
-    return _commit(folder, new, actor=actor, reason="restore", timeout=timeout)
+    _version_dir(folder, version_id)  # an unknown id fails at once
+
+    def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+        new: dict[str, bytes] = {}
+        for table, (name, data) in _version_sources(folder, version_id).items():
+            if name.endswith(".csv"):
+                new[table] = data
+            else:  # an .xlsx copy comes back as CSV
+                raw, _ = read_table(name, data)
+                if raw is not None:
+                    typed = parse_table(table, name, raw)[0]
+                    new[table] = to_csv_bytes(table, typed, list(raw.columns))
+        return new
+
+    return _commit(folder, build, actor=actor, reason="restore", timeout=timeout, expected=expected)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import data, schema, store
+from dashboard import data, schema, store, versions
 from dashboard.i18n import t
+from dashboard.markup import escape_markdown
 from dashboard.ui.shell import LANG_LABELS
 
 from .conftest import DATA, Server, app_test, screenshot, wait_for_app
@@ -108,18 +109,75 @@ def test_a_good_sheet_shows_the_changes_then_saves_and_can_be_restored(folder, l
     result = data.load_dataset(folder)
     tono = result.dataset.programs.set_index("program_id").loc["tono-2017-09"]
     assert tono["participants_reported"] == 12
-    (version,) = store.list_versions(folder)
-    assert version.id in at.success[0].value
+    (version,) = versions.list_versions(folder)
+    assert escape_markdown(version.id) in at.success[0].value  # a Markdown message
     assert at.file_uploader(key="data_upload_1").value in (None, [])  # a fresh uploader
 
-    # earlier versions: compare with today, restore
+    # earlier versions: compare with today (when asked), restore
     assert at.selectbox(key="data_version").value == version.id
+    at.button(key="data_compare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
     compare = [d.value for d in at.dataframe if "participants_reported" in d.value.to_string()]
     assert compare and compare[0].iloc[0].tolist()[-2:] == ["12", "11"]
     at.button(key="data_restore").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert (folder / "programs.csv").read_bytes() == before
-    assert [v.reason for v in store.list_versions(folder)] == ["restore", "save"]
+    assert [v.reason for v in versions.list_versions(folder)] == ["restore", "save"]
+
+
+def test_a_version_is_compared_with_today_only_when_asked(folder, monkeypatch):
+    """Comparing a version reads and diffs every table (seconds at 100,000 participants):
+    done on the button, then remembered for that version and today's files, never per rerun."""
+    from dashboard.views import data as data_view
+
+    programs = data.load_dataset(folder).dataset.programs.copy()
+    programs["title"] = programs["title"] + "!"
+    assert store.save_table(folder, "programs", programs).ok
+    real, calls = data_view.restore_changes, []
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(data_view, "restore_changes", counted)
+    at = open_data_page()
+    at.run()
+    assert calls == [] and not at.button(key="data_restore").disabled
+    assert t("data.versions.not_compared", "en") in [c.value for c in at.caption]
+    at.button(key="data_compare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(calls) == 1 and [m.value for m in at.metric][-3:] == ["0", "6", "0"]
+    at.run()  # remembered
+    assert len(calls) == 1 and [m.value for m in at.metric][-3:] == ["0", "6", "0"]
+    assert not [b for b in at.button if b.key == "data_compare"]
+    # today's files change: the comparison is asked for again
+    programs["title"] = programs["title"] + "!"
+    assert store.save_table(folder, "programs", programs).ok
+    at.run()
+    assert len(calls) == 1 and at.button(key="data_compare")
+    assert t("data.versions.kept", "en", versions="20", days=90) in [c.value for c in at.caption]
+
+
+def test_a_restore_is_refused_when_the_data_changed_after_the_page_showed_it(folder):
+    from dashboard.pins import save_pin
+
+    from .voices_data import PIN
+
+    programs = data.load_dataset(folder).dataset.programs.copy()
+    programs["title"] = programs["title"] + "!"
+    assert store.save_table(folder, "programs", programs).ok
+    at = open_data_page()
+    assert save_pin(folder, "hester", PIN).ok  # meanwhile, on the voices page
+    pinned = (folder / "testimonials.csv").read_bytes()
+    at.button(key="data_restore").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and at.error[0].value == t("data.save.failed", "en")
+    assert any("after you checked it" in d.value.to_string() for d in at.dataframe)
+    assert (folder / "testimonials.csv").read_bytes() == pinned  # the pin is not undone
+    assert [v.reason for v in versions.list_versions(folder)] == ["pin", "save"]
+    # drawn again with today's files, the restore goes through
+    at.button(key="data_restore").click().run()
+    assert at.success and [v.reason for v in versions.list_versions(folder)][0] == "restore"
 
 
 def test_a_header_only_file_saves_only_once_the_removal_is_confirmed(folder):
@@ -153,6 +211,13 @@ def test_an_upload_without_the_highlight_column_keeps_every_pin(folder):
     assert any("current values are kept" in w for w in page_text(at)), page_text(at)
     assert [m.value for m in at.metric][:3] == ["0", "0", "0"]  # nothing changes: pins kept
     assert at.button(key="data_save").disabled  # nothing to save
+
+
+def test_an_upload_file_name_is_shown_as_written_never_as_markdown(folder):
+    name = "a`![](https://example.org/u.png)`.csv"
+    at = upload_file(open_data_page(), name, (folder / "programs.csv").read_bytes())
+    (line,) = [m.value for m in at.markdown if "example" in m.value]
+    assert "![](" not in line and "`" not in line.replace("\\`", "")
 
 
 def test_an_unknown_file_name_asks_which_table_it_is(folder):
@@ -298,7 +363,10 @@ def test_staff_upload_a_shift_jis_sheet_see_the_bad_row_then_the_changes(
     restore = page.get_by_role("button", name=re.compile(t("data.versions.restore", lang)))
     restore.wait_for()
     wait_for_app(page)
-    # restoring would put back the count before this save
+    # compared with today only when asked: restoring would put back the count before this save
+    page.get_by_role("button", name=re.compile(t("data.versions.compare_button", lang))).click()
+    page.get_by_text(t("data.versions.compare", lang)).wait_for()
+    wait_for_app(page)
     assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[-3:] == ["0", "1", "0"]
     screenshot(page, f"data-versions-{lang}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import tomllib
 import zipfile
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import data, reading, schema, store, upload
+from dashboard import data, reading, schema, store, upload, versions
 from dashboard.i18n import LOCALES_DIR, catalogs
 from dashboard.problems import Problem, errors
 
@@ -317,6 +318,8 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     up("typo in the year", "programs", edited("programs", "end_date", "2107-03-13"))
     up("long", "programs", edited("programs", "end_date", "2017-08-01"))
     up("markup", "testimonials", edited("testimonials", "text", "<script>x</script>"))
+    up("control character", "programs", edited("programs", "title", "Tono\x07 2017"))
+    up("template literal", "regions", edited("regions", "name_en", "Tono${alert(1)}"))
     cases["no table"] = codes(upload.check_uploads([upload.Upload("x.csv", b"a", None)], *current))
     cases["two files"] = codes(
         upload.check_uploads(
@@ -352,15 +355,24 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
 
     # saving: another save holds the lock
     (folder / "outcomes.csv").write_bytes((DATA / "outcomes.csv").read_bytes())
-    with store.lock(folder):
+    with versions.lock(folder):
         result = store.save_tables(folder, {"regions": current[0]["regions"]}, timeout=0.05)
     cases["busy"] = codes(result.problems)
+
+    # saving: the files changed after the upload was checked (a pin, another save)
+    checked_against = data.fingerprint(folder)
+    stat = (folder / "regions.csv").stat()  # rewritten since: a newer modification time
+    os.utime(folder / "regions.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    regions = current[0]["regions"].assign(source="checked")
+    result = store.save_tables(folder, {"regions": regions}, expected=checked_against)
+    cases["changed since the check"] = codes(result.problems)
 
     # saving: the disk refuses the write
     def disk_full(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "replace", disk_full)
+    # a save's first rename is a blob's, in versions (one os module: the tables' fail too)
+    monkeypatch.setattr(versions.os, "replace", disk_full)
     regions = current[0]["regions"].assign(source="x")
     cases["disk full"] = codes(store.save_tables(folder, {"regions": regions}).problems)
     monkeypatch.undo()

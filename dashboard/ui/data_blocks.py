@@ -1,4 +1,4 @@
-"""Streamlit blocks of the data page: a table's changes, and what follows a save."""
+"""Streamlit blocks of the data page: a table's changes, what follows a save, the versions tab."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import schema, store, upload
-from dashboard.data import Dataset
+from dashboard.data import Dataset, fingerprint
 from dashboard.i18n import format_number
 from dashboard.ui import cache
 from dashboard.ui.shell import context, show_problems
+from dashboard.versions import keep_rule, list_versions
 from dashboard.views import data as view
 
 
@@ -125,3 +126,99 @@ def templates(folder: str, ds: Dataset) -> None:
         st.dataframe(upload.file_names_frame(lang), hide_index=True, width="stretch")
         st.caption(t("data.mapping.headers"))
         st.dataframe(upload.headers_frame(lang), hide_index=True, width="stretch")
+
+
+def hold(key: str, value: object) -> None:
+    """A button's ``on_click``: keep ``value`` as it was on the run that drew the button (the
+    fingerprint of the files the user looked at), for ``held(key)`` on the click's run."""
+    st.session_state[f"{key}_held"] = value
+
+
+def held(key: str) -> object:
+    """What ``hold`` kept for the click of button ``key`` (None when nothing was kept)."""
+    return st.session_state.pop(f"{key}_held", None)
+
+
+COMPARED = "data_compared"  # {(version id, fingerprint of today's files): changes}
+COMPARED_KEPT = 4
+
+
+def compared(folder: str, version_id: str, base: str) -> dict[str, upload.TableDiff] | None:
+    """What restoring ``version_id`` would change, once the user asks for it (the button
+    "Compare with today's data", drawn here until then): remembered in the session for that
+    version and today's files (``base``: their fingerprint), never computed on a mere rerun
+    (seconds at 100,000 participants). None until asked, or when the version is gone."""
+    t = context().t
+    memo = {k: v for k, v in st.session_state.get(COMPARED, {}).items() if k[1] == base}
+    st.session_state[COMPARED] = memo  # comparisons with older files are dropped
+    if (version_id, base) in memo:
+        return memo[(version_id, base)]
+    st.caption(t("data.versions.not_compared"))
+    if not st.button(
+        t("data.versions.compare_button"), key="data_compare", icon=":material/compare_arrows:"
+    ):
+        return None
+    try:
+        with st.spinner(t("data.versions.comparing")):
+            changes = view.restore_changes(folder, version_id)
+    except KeyError:  # pruned since the list was read
+        st.error(t("data.versions.gone"), icon=":material/error:")
+        return None
+    memo[(version_id, base)] = changes
+    st.session_state[COMPARED] = dict(list(memo.items())[-COMPARED_KEPT:])
+    return changes
+
+
+def versions_tab(folder: str, user: str) -> None:
+    """The versions tab: the retention rule, the versions kept, what restoring the chosen one
+    would change (once asked, ``compared``), and its restore button (as ``user``)."""
+    t, lang = context().t, context().lang
+    versions = list_versions(folder)
+    st.caption(t("data.versions.intro"))
+    keep, days = keep_rule()
+    st.caption(t("data.versions.kept", versions=format_number(keep, lang), days=days))
+    if not versions:
+        st.info(t("data.versions.none"), icon=":material/info:")
+    else:
+        st.dataframe(upload.versions_frame(versions, lang), hide_index=True, width="stretch")
+        by_id = {v.id: v for v in versions}
+        chosen = st.selectbox(
+            t("data.versions.choose"),
+            list(by_id),
+            format_func=lambda vid: view.version_label(by_id[vid], lang),
+            key="data_version",
+        )
+        base = fingerprint(folder)  # today's files, as this run shows them
+        changes = compared(folder, chosen, base)
+        if changes is not None:
+            st.markdown(t("data.versions.compare"))
+            for table, diff in changes.items():
+                st.markdown(f"**{view.table_label(table, lang)}**")
+                show_diff(diff, key=f"data_vdiff_{table}")
+            if not changes:
+                st.info(t("data.versions.same"), icon=":material/info:")
+        restore = st.button(
+            t("data.versions.restore"),
+            key="data_restore",
+            disabled=changes == {},
+            icon=":material/history:",
+            on_click=hold,  # refused if the files change between this run and the click
+            args=("data_restore", base),
+        )
+        if restore:
+            try:
+                result = store.restore_version(
+                    folder, chosen, actor=user, expected=held("data_restore")
+                )
+            except KeyError:  # removed by a prune since the list was read
+                st.error(t("data.versions.gone"), icon=":material/error:")
+            else:
+                when = view.version_label(by_id[chosen], lang)
+                written(
+                    result,
+                    lambda: (
+                        t("data.versions.restored", time=when, version=result.version)
+                        if result.tables
+                        else t("data.versions.same")
+                    ),
+                )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from dashboard import schema, store, upload
+from dashboard import schema, upload, versions
 from dashboard.i18n import t
 
 # the template formats offered per table: (extension, button label, MIME type)
@@ -56,7 +56,7 @@ def restore_changes(folder: str, version_id: str) -> dict[str, upload.TableDiff]
     """What restoring version ``version_id`` would change, by table (unchanged tables left
     out; empty when the version is today's data)."""
     current, _ = upload.current_tables(folder)
-    old = store.version_frames(folder, version_id)
+    old = versions.version_frames(folder, version_id)
     diffs = {
         table: upload.diff_table(table, current.get(table), old[table])
         for table in schema.TABLES
@@ -70,7 +70,7 @@ def table_label(table: str | None, lang: str) -> str:
     return t(f"data.table.{table}", lang) if table else t("data.table.choose", lang)
 
 
-def version_label(version: store.Version, lang: str) -> str:
+def version_label(version: versions.Version, lang: str) -> str:
     """A version as the picker shows it: its time in UTC and the tables it saved."""
     when = version.time.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return t(
