@@ -1,6 +1,12 @@
-"""``python -m bench``: measure the dashboard at several data sizes (see ``bench/run.py``)."""
+"""``python -m bench``: measure the dashboard at several data sizes (see ``bench/run.py``);
+``python -m bench load``: many visitors at once over Streamlit's protocol (``bench/load.py``)."""
 
 import sys
+
+if sys.argv[1:2] == ["load"]:
+    from bench.load import main
+
+    sys.exit(main(sys.argv[2:]))
 
 from bench.run import main
 
