@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from dashboard import access
+from dashboard import access, exports
 from dashboard import town as towns
 from dashboard.data import Dataset
 from dashboard.i18n import (
@@ -283,9 +281,8 @@ def town_tables(ds: Dataset, region_id: str) -> dict[str, pd.DataFrame]:
 
 def town_csv_zip(ds: Dataset, region_id: str) -> bytes:
     """The town's tables as UTF-8 (with BOM, so spreadsheet programs read Japanese) CSV files in
-    one zip, under a folder named after the town."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, frame in town_tables(ds, region_id).items():
-            zf.writestr(f"{region_id}/{name}", frame.to_csv(index=False).encode("utf-8-sig"))
-    return buffer.getvalue()
+    one zip, under a folder named after the town; formulas neutralised (``exports``)."""
+    tables = town_tables(ds, region_id)
+    return exports.zip_bytes(
+        {f"{region_id}/{name}": exports.csv_bytes(frame) for name, frame in tables.items()}
+    )

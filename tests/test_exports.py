@@ -82,3 +82,15 @@ def test_the_data_download_neutralises_formulas_and_uploads_back_as_written(data
     assert errors(problems) == []
     assert typed["title"].str.contains("=Tono", regex=False).any()
     assert not typed["title"].str.startswith("'").any()
+
+
+def test_the_towns_zip_neutralises_a_formula_in_a_program_title(dataset):
+    from dashboard import report
+
+    programs = dataset.programs.copy()
+    programs.loc[programs["program_id"] == "tono-2017-09", "title"] = "=HYPERLINK(1)"
+    town = dataset.replace(programs=programs)
+    with zipfile.ZipFile(io.BytesIO(report.town_csv_zip(town, "tono"))) as archive:
+        texts = [archive.read(name).decode("utf-8-sig") for name in archive.namelist()]
+    assert any("'=HYPERLINK(1)" in text for text in texts)
+    assert not any(",=HYPERLINK" in text or "\n=HYPERLINK" in text for text in texts)
