@@ -38,3 +38,32 @@ def test_the_loaded_dataset_is_the_same_object_on_every_rerun():
     cache.clear()
     first = cache.load().dataset
     assert cache.load().dataset is first
+
+
+def test_visitors_loading_at_once_read_the_folder_once(monkeypatch, data_copy):
+    import threading
+
+    calls, gate = [], threading.Event()
+    load = cache.load_dataset
+
+    def slow_load(folder):
+        calls.append(folder)
+        gate.wait(5)
+        return load(folder)
+
+    monkeypatch.setattr(cache, "load_dataset", slow_load)
+    cache.clear()
+    loaded, start = [], threading.Barrier(6)
+
+    def visit() -> None:
+        start.wait()
+        loaded.append(cache.load(str(data_copy)).dataset)
+
+    threads = [threading.Thread(target=visit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    threading.Event().wait(0.5)  # every visitor has asked by now; the first is reading
+    gate.set()
+    for thread in threads:
+        thread.join(30)
+    assert len(calls) == 1 and len({id(ds) for ds in loaded}) == 1 and len(loaded) == 6
