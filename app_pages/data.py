@@ -39,8 +39,9 @@ if not access.can(ctx.viewer, "manage_data"):
 store.recover(folder)  # a save cut short by a crash: put the last good version back
 
 flash = st.session_state.pop("data_flash", None)
-if flash:
-    st.success(flash, icon=":material/check_circle:")
+with st.container():  # always drawn, so the tabs below keep their place and the chosen tab
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
 
 tab_upload, tab_versions, tab_templates = st.tabs(
     [t("data.tab.upload"), t("data.tab.versions"), t("data.tab.templates")]

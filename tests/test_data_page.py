@@ -365,8 +365,8 @@ def test_staff_upload_a_shift_jis_sheet_see_the_bad_row_then_the_changes(
     wait_for_app(page)
     # compared with today only when asked: restoring would put back the count before this save
     page.get_by_role("button", name=re.compile(t("data.versions.compare_button", lang))).click()
-    # the rerun draws the tab panels anew; the comparison is in the page once it has run
-    page.get_by_text(t("data.versions.compare", lang)).first.wait_for(state="attached")
+    # the versions tab stays chosen through the rerun (the saved message above it is gone)
+    page.get_by_text(t("data.versions.compare", lang)).filter(visible=True).first.wait_for()
     wait_for_app(page)
     assert page.locator('[data-testid="stMetricValue"]').all_inner_texts()[-3:] == ["0", "1", "0"]
     screenshot(page, f"data-versions-{lang}")
