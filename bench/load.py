@@ -300,15 +300,21 @@ async def record_floor(
     }
 
 
+def _over(step: dict) -> bool:
+    return bool(step["exceptions"]) or step["p95"] is None or step["p95"] > SATURATED
+
+
 async def saturate(
     target: Target, link: Link, cookie: str | None, opts: Options, log: Path
 ) -> dict:
     """Sessions changing the filter once a second, more at each step of ``LADDER``, on one
-    warm server, until the p95 passes ``SATURATED`` (or a run fails): every step, and the
-    first step past it."""
+    warm server, until the p95 passes ``SATURATED`` (or a run fails) twice in a row at the
+    same step (the machine is shared: one slow moment must not end the climb): every step,
+    the step where it did, and the last step under it."""
     server = target.start(log)
     visitors: list[Visitor] = []
     steps: list[dict] = []
+    result: dict = {"saturated_at": None, "last_under": None}
     try:
         warm, _, _ = await open_visitors(server.url, target, [link.herd], cookie, 600)
         await close(warm)
@@ -317,29 +323,29 @@ async def saturate(
                 server.url, target, [link.herd] * (sessions - len(visitors)), cookie, opts.timeout
             )
             visitors += more
-            meter = Meter(server.process.pid)
-            runs, seconds = await steady(visitors, target.key, opts.saturate_seconds, opts.timeout)
-            step = meter.done(summary(runs, seconds, sessions))
-            step["exceptions"] += sum(len(r.exceptions) for r in opened)
-            steps.append(step)
-            print(
-                f"    {target.kind} saturate N={sessions}: {brief(step)}",
-                file=sys.stderr,
-                flush=True,
-            )
-            if step["exceptions"] or step["p95"] is None or step["p95"] > SATURATED:
+            for attempt in (1, 2):
+                meter = Meter(server.process.pid)
+                runs, seconds = await steady(
+                    visitors, target.key, opts.saturate_seconds, opts.timeout
+                )
+                step = meter.done(summary(runs, seconds, sessions))
+                step["exceptions"] += sum(len(r.exceptions) for r in opened) if attempt == 1 else 0
+                step["attempt"] = attempt
+                steps.append(step)
+                print(f"    {target.kind} saturate N={sessions} ({attempt}): {brief(step)}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                if not _over(step):
+                    result["last_under"] = step
+                    break
+            if _over(step):
+                result["saturated_at"] = step
                 break
     finally:
         await close(visitors)
         server.stop()
-    past = [s for s in steps if s["p95"] is None or s["p95"] > SATURATED or s["exceptions"]]
-    under = [s for s in steps if all(s is not p for p in past)]
-    return {
-        "steps": steps,
-        "saturated_at": past[0] if past else None,
-        "last_under": under[-1] if under else None,
-        "max_reruns_per_s": max((s["reruns_per_s"] or 0 for s in steps), default=0),
-    }
+    result["steps"] = steps
+    result["max_reruns_per_s"] = max((s["reruns_per_s"] or 0 for s in steps), default=0)
+    return result
 
 
 # --- viewers ----------------------------------------------------------------------------------
@@ -476,7 +482,7 @@ def markdown(rows: list[dict], saturation: list[dict]) -> str:
     if saturation:
         lines += [
             "",
-            "| size | viewer | page | app | p95 passed 1 s (or a run failed) at "
+            "| size | viewer | page | app | p95 passed 1 s (or a run failed), twice, at "
             "| last step under 1 s | most reruns/s | exceptions |",
             "|---|---|---|---|---|---|---|---|",
         ]
@@ -496,8 +502,9 @@ def markdown(rows: list[dict], saturation: list[dict]) -> str:
         "ForwardMsg bytes received. Exceptions: exception elements shown plus runs not "
         "finished within the timeout. RSS: the server process and its children, after the "
         "case. Floor: bench/floor_app.py drawing the page's plotly figures pre-computed, under "
-        "the same load. Saturation: sessions × 1 filter change/s, more sessions at each step, "
-        "on one server.",
+        "the same load. Saturation: sessions × 1 filter change/s, more sessions at each step "
+        "on one server, a step measured again when its p95 passes 1 s. CPU (in the JSON and "
+        "the saturation table): the server's and this client's, % of one core.",
     ]
     if figures:
         lines.append(
