@@ -65,6 +65,58 @@ def map_figure(region: dict, lang: str) -> go.Figure:
     return fig
 
 
+def towns_map_figure(regions: list[dict], lang: str) -> go.Figure:
+    """Like ``map_figure`` for many towns at once (a network's deck): their prefectures filled
+    in, each town a labelled dot, centred on them; towns without coordinates are left out."""
+    placed = [r for r in regions if r.get("lat") == r.get("lat") and r.get("lon") == r.get("lon")]
+    geojson = prefecture_geojson()
+    codes = {int(r["prefecture_code"]) for r in placed if r.get("prefecture_code") is not None}
+    ids = [feature["id"] for feature in geojson["features"]]
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=ids,
+            featureidkey="id",
+            z=[1 if i in codes else 0 for i in ids],
+            colorscale=[[0, "#eef1f4"], [1, "#9ecae1"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            marker_line_color="#8a96a3",
+            marker_line_width=0.5,
+            hoverinfo="skip",
+        )
+    )
+    labelled = len(placed) <= 12  # names beside the dots while they stay readable
+    fig.add_trace(
+        go.Scattermap(
+            lat=[float(r["lat"]) for r in placed],
+            lon=[float(r["lon"]) for r in placed],
+            mode="markers+text" if labelled else "markers",
+            marker={"size": 12 if labelled else 6, "color": "#D55E00"},
+            text=[town_name(r, lang) for r in placed],
+            textposition="middle right",
+            textfont={"size": 14, "color": "#1f2933"},
+            hoverinfo="skip",
+        )
+    )
+    lat = [float(r["lat"]) for r in placed] or [37.5]
+    lon = [float(r["lon"]) for r in placed] or [137.5]
+    fig.update_layout(
+        map={
+            "style": "white-bg",
+            "center": {"lat": (min(lat) + max(lat)) / 2, "lon": (min(lon) + max(lon)) / 2},
+            "zoom": 3.6,
+        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        width=SIZE,
+        height=SIZE,
+        showlegend=False,
+        paper_bgcolor="white",
+    )
+    return fig
+
+
 def _map_key(region: dict, lang: str) -> tuple:
     return (
         str(region["region_id"]),
@@ -113,6 +165,21 @@ def _kaleido_started() -> bool:
         return True
     except Exception:  # noqa: BLE001 - one browser per image still works
         return False
+
+
+_DRAW_LOCK = threading.Lock()
+
+
+def figure_png(fig: go.Figure, width: int, height: int, scale: float = 2) -> bytes | None:
+    """Any figure as PNG bytes through the same kaleido browser as the maps; None when it
+    cannot be drawn (no browser or kaleido). One image at a time."""
+    _kaleido_started()
+    try:
+        with _DRAW_LOCK, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fig.to_image(format="png", width=width, height=height, scale=scale)
+    except Exception:  # noqa: BLE001 - the caller says the picture is missing
+        return None
 
 
 def _draw_map(region: dict, lang: str) -> bytes | None:
