@@ -361,16 +361,20 @@ def users_file(path: Path, town: str) -> None:
 
 
 def sign_in_cookie(path: Path, role: str) -> str | None:
-    """The ``Cookie`` header of a signed-in ``role`` (None for the public): the app's sign-in
-    cookie, a JWT {username, exp_date} signed HS256 with the users file's key."""
-    if role == "public":
+    """The ``Cookie`` header of a signed-in ``role`` of ``users_file`` (None for the public)."""
+    return token_cookie(path, {"staff": "bench-staff", "municipality": "bench-town"}.get(role))
+
+
+def token_cookie(path: Path, username: str | None) -> str | None:
+    """The ``Cookie`` header of ``username`` of the users file ``path`` (None: no cookie): the
+    app's sign-in cookie, a JWT {username, exp_date} signed HS256 with the file's key."""
+    if username is None:
         return None
     import jwt
 
     from dashboard import auth
 
     config = auth.load_config(path)
-    username = {"staff": "bench-staff", "municipality": "bench-town"}[role]
     expires = time.time() + config.cookie_expiry_days * 86400 - 60
     token = jwt.encode({"username": username, "exp_date": expires}, config.cookie_key, "HS256")
     return f"{config.cookie_name}={token}"

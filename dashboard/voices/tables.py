@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from dashboard.data import Dataset, isin, split_ids
@@ -52,7 +53,7 @@ def in_scope(full: Dataset, filtered: Dataset, filters: Filters) -> pd.DataFrame
             bool(chosen & {p for p in [program, *split_ids(rel)] if isinstance(p, str)})
             for program, rel in zip(texts["program_id"], related, strict=True)
         ]
-        texts = texts[keep]
+        texts = texts[np.asarray(keep, dtype=bool)]  # a bare [] would select no columns
     return texts
 
 
