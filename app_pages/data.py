@@ -91,7 +91,7 @@ with tab_upload:
             if checked.problems:
                 st.warning(t("data.problems.warnings"), icon=":material/warning:")
                 show_problems(checked.problems, lang)
-            st.subheader(t("data.diff.title"))
+            st.header(t("data.diff.title"))
             for table, diff in diffs.items():
                 source = t("data.diff.from", file=checked.files[table], target=f"{table}.csv")
                 st.markdown(f"**{view.table_label(table, lang)}** — {source}")

@@ -65,7 +65,7 @@ def partner_towns() -> None:
             st.caption(t("maps.panel.hint"))
             return
         panel = maps.town_panel(partner, rid, lang, viewer)
-        st.markdown(f"### {escape_markdown(panel.name)}")
+        st.markdown(f"## {escape_markdown(panel.name)}")
         st.caption(escape_markdown(panel.other_name))
         if panel.prefecture:
             st.caption(panel.prefecture)

@@ -29,14 +29,14 @@ if cards.masked:
 hidden_all = t("nationalities.hidden_all")
 
 # --- participants by nationality ---------------------------------------------------------------
-st.subheader(t("nationalities.by_country.header"))
+st.header(t("nationalities.by_country.header"))
 section = nationalities.by_country(ds, lang, viewer)
 section_block(section, "nat_by_country", hidden_all)
 if cards.unknown and nationalities.shows_unknown(section, lang):
     st.caption(t("nationalities.by_country.unknown_note", n=cards.unknown))
 
 # --- who came to each town --------------------------------------------------------------------
-st.subheader(t("nationalities.by_town.header"))
+st.header(t("nationalities.by_town.header"))
 section = nationalities.by_town(ds, ctx.full, lang, viewer)
 section_block(
     section,
@@ -48,19 +48,19 @@ if section.chart is not None:
     st.caption(t("nationalities.by_town.note"))
 
 # --- world regions ------------------------------------------------------------------------------
-st.subheader(t("nationalities.by_region.header"))
+st.header(t("nationalities.by_region.header"))
 section_block(nationalities.by_world_region(ds, lang, viewer), "nat_by_region", hidden_all)
 st.caption(t("nationalities.by_region.source"))
 
 # --- diversity per program ----------------------------------------------------------------------
-st.subheader(t("nationalities.diversity.header"), help=t("nationalities.diversity.help"))
+st.header(t("nationalities.diversity.header"), help=t("nationalities.diversity.help"))
 section = nationalities.diversity(ds, ctx.full, lang, viewer)
 section_block(section, "nat_diversity", hidden_all if section.hidden else t("common.no_data"))
 if section.chart is not None:
     st.caption(t("nationalities.diversity.help"))
 
 # --- returning participants ---------------------------------------------------------------------
-st.subheader(t("nationalities.returning.header"))
+st.header(t("nationalities.returning.header"))
 count, table = nationalities.returning(ds, ctx.full, lang)
 if count:
     st.caption(

@@ -23,7 +23,7 @@ with left:
     section = overview.town_bars(ctx.data, ctx.full, lang, ctx.viewer)
     section_block(section, "overview_by_town", t("common.no_data"))
 with right:
-    st.subheader(t("overview.purpose.title"))
+    st.header(t("overview.purpose.title"))
     st.markdown(t("overview.purpose.mission"))
     st.markdown(t("overview.purpose.essay"))
     st.caption(t("overview.purpose.source"))

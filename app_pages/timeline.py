@@ -30,7 +30,7 @@ UNDATED_CARDS = 20  # cards beside the Gantt; every program stays in the picker 
 left, right = st.columns([3, 1])
 clicked = None
 with left:
-    st.subheader(t("timeline.gantt.header"))
+    st.header(t("timeline.gantt.header"))
     if gantt is None:
         st.info(t("timeline.gantt.empty"))
     else:
@@ -41,7 +41,7 @@ with left:
             clicked = data[0] if data else None
         st.caption(t("timeline.gantt.click_hint"))
 with right:
-    st.subheader(t("timeline.undated.header"))
+    st.header(t("timeline.undated.header"))
     if not undated:
         st.caption(t("timeline.undated.none"))
     else:
@@ -54,7 +54,7 @@ with right:
             st.caption(t("timeline.undated.more", n=n(len(undated) - UNDATED_CARDS)))
 
 # --- cumulative -------------------------------------------------------------------------------
-st.subheader(t("timeline.cumulative.header"))
+st.header(t("timeline.cumulative.header"))
 running = timeline.cumulative_chart(ds, ctx.full, lang, viewer)
 if running is None:
     st.info(t("timeline.gantt.empty"))
@@ -64,7 +64,7 @@ else:
         st.caption(t("timeline.cumulative.undated_note", n=n(len(undated))))
 
 # --- per year / season -------------------------------------------------------------------------
-st.subheader(t("timeline.periods.header"), help=t("timeline.periods.help"))
+st.header(t("timeline.periods.header"), help=t("timeline.periods.help"))
 by = st.segmented_control(
     t("timeline.periods.by"),
     ["year", "season"],
@@ -82,7 +82,7 @@ else:
     st.caption(t("timeline.periods.help"))
 
 # --- one program --------------------------------------------------------------------------------
-st.subheader(t("timeline.detail.header"))
+st.header(t("timeline.detail.header"))
 names = timeline.program_names(ds, ctx.full, lang)
 order = list(names)
 if clicked in names and st.session_state.get("_timeline_clicked") != clicked:
@@ -95,7 +95,7 @@ chosen = st.selectbox(
 )
 panel = timeline.program_panel(ds, chosen, lang, viewer) if chosen else None
 if panel:
-    st.markdown(f"#### {panel['heading']}")
+    st.markdown(f"### {panel['heading']}")
     for column, (name, value) in zip(st.columns([3, 1, 1, 1]), panel["cards"], strict=True):
         column.metric(name, value)
     if panel["reported"]:
@@ -110,14 +110,14 @@ if panel:
     if panel["unlisted"]:
         st.caption(panel["unlisted"])
     st.caption(t("timeline.detail.consent_note"))
-    st.markdown(f"##### {t('timeline.detail.outcomes')}")
+    st.markdown(f"#### {t('timeline.detail.outcomes')}")
     if panel["outcomes"].empty:
         st.caption(t("timeline.detail.no_outcomes"))
     else:
         st.dataframe(
             panel["outcomes"], hide_index=True, width="stretch", key="timeline_outcomes_table"
         )
-    st.markdown(f"##### {t('timeline.detail.testimonials')}")
+    st.markdown(f"#### {t('timeline.detail.testimonials')}")
     for i, quote in enumerate(panel["testimonials"]):
         with st.container(border=True, key=f"timeline_quote_{i}"):
             st.caption(escape_markdown(quote["label"]))

@@ -53,7 +53,7 @@ if page.full_counts:
 # --- relationship population ------------------------------------------------------------------
 left, right = st.columns([3, 1])
 with left:
-    st.subheader(t("town.section.relationship"))
+    st.header(t("town.section.relationship"))
     st.caption(t("town.section.relationship_intro", town=page.name))
     for column, card in zip(st.columns(len(page.cards)), page.cards, strict=True):
         column.metric(card.label, card.value, help=card.help)
@@ -64,7 +64,7 @@ with left:
 small_map(right)
 
 # --- programs ---------------------------------------------------------------------------------
-st.subheader(t("town.section.programs"))
+st.header(t("town.section.programs"))
 st.dataframe(page.programs, hide_index=True, width="stretch", key="town_programs")
 
 chart_left, chart_right = st.columns(2)
@@ -77,7 +77,7 @@ with chart_left:
 
 # --- what was made ----------------------------------------------------------------------------
 with chart_right:
-    st.subheader(t("town.section.outcomes", town=page.name))
+    st.header(t("town.section.outcomes", town=page.name))
     if page.outcomes is None:
         st.caption(page.no_outcomes)
     else:
@@ -86,7 +86,7 @@ with chart_right:
         st.dataframe(page.outcomes, hide_index=True, width="stretch", key="town_outcomes")
 
 # --- voices -----------------------------------------------------------------------------------
-st.subheader(t("town.section.voices"))
+st.header(t("town.section.voices"))
 if not page.voices:
     st.caption(page.no_voices)
 else:
@@ -104,7 +104,7 @@ else:
                 st.text(voice.text)
 
 # --- beside the network -----------------------------------------------------------------------
-st.subheader(t("town.section.network", town=page.name))
+st.header(t("town.section.network", town=page.name))
 if page.network_chart is not None:
     chart(page.network_chart, "network")
 else:  # a table, with this town's small counts masked like the figures above
@@ -112,7 +112,7 @@ else:  # a table, with this town's small counts masked like the figures above
     st.caption(t("town.network.masked"))
 
 # --- downloads --------------------------------------------------------------------------------
-st.subheader(t("town.download.title"))
+st.header(t("town.download.title"))
 if not page.full_counts:  # the report holds every count: for the town's officials and staff
     st.caption(t("town.download.restricted"))
     st.caption(t("town.source"))

@@ -78,7 +78,7 @@ if mode != "wall":
 
     # --- themes per town -------------------------------------------------------------------
     if page.found:
-        st.subheader(t("voices.chart.heading"))
+        st.header(t("voices.chart.heading"))
         chart = view.theme_section(q)
         if chart is None:
             st.info(t("voices.chart.title_none"))

@@ -160,7 +160,7 @@ def check_maps_page(page) -> None:
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_contain_text(t("maps.popup.open_town", "en", town=TONO))
     expect(popup.locator("a")).to_have_attribute("href", "/town?town=tono&lang=en")
-    wait_for_text(page, "h3", TONO)  # the panel beside the map, its heading Markdown
+    wait_for_text(page, "h2", TONO)  # the panel beside the map, its heading Markdown
     assert_inert(page, "maps")
     page.get_by_role("tab", name=t("maps.origins.header", "en")).click()
     page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for()
@@ -175,7 +175,7 @@ def check_data_page(page) -> None:
     )
     wait_for_app(page)
     # checked: the changes it would make, or what to fix first
-    page.locator('[data-testid="stAlert"], h3').filter(
+    page.locator('[data-testid="stAlert"], h2').filter(
         has_text=re.compile(f"{t('data.diff.title', 'en')}|{PROBLEMS}")
     ).first.wait_for()
     wait_for_text(page, '[data-testid="stMarkdownContainer"]', UPLOAD_NAME)
@@ -211,7 +211,7 @@ def test_every_page_shows_hostile_data_as_text_and_runs_none_of_it(role_page, ho
         elif name == "maps":
             check_maps_page(page)
         elif name == "timeline":  # the first program's panel: its heading is Markdown
-            wait_for_text(page, "h4", TOWN_NAMES["shimokawa"][0])
+            wait_for_text(page, "h3", TOWN_NAMES["shimokawa"][0])
         elif name == "voices":  # a testimonial's whole text, verbatim
             full = t("voices.full_text", "en")
             page.locator('[data-testid="stExpander"] summary', has_text=full).first.click()

@@ -108,7 +108,7 @@ def test_clicking_a_town_selects_it_without_reloading_the_map(page, server):
     frame.locator('img.leaflet-marker-icon[title="Tono"]').click()
     frame.locator(".leaflet-popup-content", has_text="Open the page of Tono").wait_for()
     main = page.locator('[data-testid="stMain"]')
-    main.locator("h3", has_text="Tono").wait_for()
+    main.locator("h2", has_text="Tono").wait_for()
     # the panel's four numbers come after its heading: wait for the last of them
     main.locator('[data-testid="stMetricValue"]').nth(3).wait_for()
     wait_for_app(page)

@@ -186,8 +186,8 @@ def test_tono_page_in_japanese(dataset):
     assert "うち 2 人は国籍不明です" in text
     assert "Trinh Doan（ベトナム）、浦幌町にも参加" in text
     assert "“The summer with Sosei Partners in Tono and Urahoro" in text
-    subheaders = [s.value for s in at.subheader]
-    assert "関係人口" in subheaders and "参加者の声" in subheaders
+    headers = [s.value for s in at.header]
+    assert "関係人口" in headers and "参加者の声" in headers
 
 
 def test_tono_page_chart_counts_nine_countries_and_the_unknown():

@@ -103,7 +103,7 @@ def templates(folder: str, ds: Dataset) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    st.subheader(t("data.templates.title"))
+    st.header(t("data.templates.title"))
     st.caption(t("data.templates.intro"))
     for table in schema.TABLES:
         name, *columns = st.columns([2, 1, 1], vertical_alignment="center")

@@ -7,10 +7,14 @@ reopens a view as it was shared.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import access, charts, metrics, upload
@@ -32,6 +36,8 @@ from dashboard.problems import Problem, errors
 from dashboard.ui import auth_ui, cache
 
 LANG_LABELS = {"en": "English", "ja": "日本語"}
+# the dashboard's style sheet (caption colour): served in ./static, injected on every run
+STYLE = Path(__file__).resolve().parents[2] / "static" / "dashboard.css"
 
 
 @dataclass(frozen=True)
@@ -224,6 +230,7 @@ def start() -> Context:
     The data is scoped to the viewer (``access.scope``) before the filters see it, so no URL
     parameter or widget can reach rows the viewer may not see.
     """
+    st.html(STYLE)  # style alone: Streamlit puts it in the event container, taking no space
     lang = language_picker()
     viewer = auth_ui.current_viewer(lang)
     loaded = load_data(lang, viewer)
@@ -280,9 +287,29 @@ def chart_block(chart: Chart, key: str, **chart_args):
         if chart.note:
             st.caption(chart.note)
     with table_tab:
-        st.dataframe(chart.table, hide_index=True, width="stretch", key=f"{key}_table")
+        st.dataframe(_arrow_table(chart), hide_index=True, width="stretch", key=f"{key}_table")
     download_csv(chart.table, chart.file_name, key)
     return event
+
+
+_ARROW: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_ARROW_LOCK = threading.Lock()
+
+
+def _arrow_table(chart: Chart) -> pa.Table | pd.DataFrame:
+    """The chart's table as Arrow, converted once per chart rather than once per run: a chart
+    comes from a memo, shared by every session that shows it. The table itself where Arrow
+    refuses a column (Streamlit then converts it its own way)."""
+    with _ARROW_LOCK:
+        found = _ARROW.get(chart)
+    if found is None:
+        try:
+            found = pa.Table.from_pandas(chart.table, preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError):
+            found = chart.table
+        with _ARROW_LOCK:
+            _ARROW[chart] = found
+    return found
 
 
 def section_block(section: Section, key: str, empty: str, hidden: str | None = None, **chart_args):
