@@ -23,6 +23,7 @@ import pycountry
 from babel import Locale
 
 from dashboard import schema
+from dashboard.municipal import fill_regions
 from dashboard.problems import Problem, errors
 from dashboard.reading import read_table
 
@@ -129,8 +130,12 @@ class LoadResult:
 
 
 def parse_table(table: str, file: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    """A frame of text -> a typed frame checked against ``table``'s contract, and its problems."""
+    """A frame of text -> a typed frame checked against ``table``'s contract, and its problems.
+
+    regions.csv first gets the cells its ``municipality_code`` fills in (``municipal``)."""
     problems: list[Problem] = []
+    if table == "regions":
+        raw, problems = fill_regions(file, raw)
     missing = [c for c in schema.required_columns(table) if c not in raw.columns]
     for column in missing:
         problems.append(Problem(file, 1, column, "missing_column"))
