@@ -114,7 +114,7 @@ TABLES = tuple(MODELS)
 
 # Optional columns the app uses when present, with their dtypes.
 OPTIONAL: dict[str, dict[str, str]] = {
-    "regions": {"prefecture_en": "str", "prefecture_ja": "str"},
+    "regions": {"prefecture_en": "str", "prefecture_ja": "str", "municipality_code": "str"},
     "participations": {"source": "str"},
     "testimonials": {"related_program_ids": "str", "highlight": "str"},
 }
@@ -132,6 +132,8 @@ HEADER_ALIASES_JA: dict[str, str] = {
     "英語名": "name_en",
     "日本語名": "name_ja",
     "都道府県コード": "prefecture_code",
+    "全国地方公共団体コード": "municipality_code",
+    "団体コード": "municipality_code",
     "都道府県（英語）": "prefecture_en",
     "都道府県": "prefecture_ja",
     "緯度": "lat",
