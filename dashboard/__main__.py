@@ -1,5 +1,8 @@
-"""Command line: ``python -m dashboard validate DIR``, ``synth --out DIR``, ``prune [DIR]``,
-``add-user NAME``."""
+"""Command line: ``python -m dashboard validate [DIR]``, ``synth --out DIR``, ``prune [DIR]``,
+``add-user NAME``, ``db init``, ``db import DIR``, ``db export DIR``.
+
+With ``DASHBOARD_DATABASE_URL`` set, ``validate`` (without a folder) and ``prune`` work on the
+database's data; ``db ...`` need it (or ``--url``)."""
 
 from __future__ import annotations
 
@@ -11,9 +14,27 @@ from dashboard.problems import errors
 from dashboard.schema import TABLES
 
 
+def _database_url(args: argparse.Namespace | None = None) -> str:
+    import os
+
+    from dashboard.stores import DATABASE_URL_ENV
+
+    return (getattr(args, "url", None) or "") or os.environ.get(DATABASE_URL_ENV, "")
+
+
+def _store(args: argparse.Namespace, folder: str | None = None):
+    """The database when a URL is given and no folder, else the folder (the data folder)."""
+    from dashboard.stores import open_store
+
+    url = "" if folder else _database_url(args)
+    return open_store(url, folder or _data_dir())
+
+
 def validate(args: argparse.Namespace) -> int:
-    """Print ``OK`` and each table's row count, or one ``FILE:ROW:COLUMN: message`` per problem."""
-    result = load_dataset(args.folder)
+    """Print ``OK`` and each table's row count, or one ``FILE:ROW:COLUMN: message`` per problem.
+    Without a folder: the database's current data when ``DASHBOARD_DATABASE_URL`` is set, else
+    the data folder."""
+    result = load_dataset(args.folder) if args.folder else _store(args).load()
     for problem in result.problems:
         print(problem.line(args.lang))
     if result.ok:
@@ -62,11 +83,12 @@ def prune_command(args: argparse.Namespace) -> int:
     each version removed and the space freed."""
     from dashboard import versions
 
-    folder = args.folder or _data_dir()
+    target = _store(args, args.folder)
+    folder = target.key
     keep, days = versions.keep_rule()
     keep = keep if args.keep is None else max(1, args.keep)
     days = days if args.days is None else max(0, args.days)
-    result = versions.prune(folder, keep=keep, days=days, dry_run=args.dry_run)
+    result = target.prune(keep=keep, days=days, dry_run=args.dry_run)
     verb = "would remove" if args.dry_run else "removed"
     for version in result.removed:
         when = version.time.strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -122,11 +144,48 @@ def add_user_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def db_command(args: argparse.Namespace) -> int:
+    """``db init``: create or migrate the schema; ``db import DIR``: check a folder and save
+    it as a new version (its problems, and exit 1, when it breaks the contract); ``db export
+    DIR``: the current version as a data folder."""
+    from dashboard import sqlstore, stores
+
+    url = _database_url(args)
+    if not url:
+        print(f"error: set {stores.DATABASE_URL_ENV} (or give --url)", file=sys.stderr)
+        return 2
+    if args.action == "init":
+        revision = sqlstore.init_schema(url)
+        print(f"schema at revision {revision} in {stores.open_store(url, '').key}")
+        return 0
+    target = stores.open_store(url, "")
+    if args.action == "import":
+        result = stores.import_folder(target, args.folder, actor=args.actor)
+        for problem in result.problems:
+            print(problem.line(args.lang))
+        if not result.ok:
+            print(
+                f"{len(errors(list(result.problems)))} problem(s); nothing imported",
+                file=sys.stderr,
+            )
+            return 1
+        if not result.tables:
+            print(f"nothing to import: {args.folder} holds the current data")
+        else:
+            print(f"imported {', '.join(result.tables)} as version {target.fingerprint()}")
+        return 0
+    written = stores.export_folder(target, args.folder)
+    print(f"exported version {target.fingerprint()} ({len(written)} files) -> {args.folder}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check a data folder against the contract")
-    check.add_argument("folder")
+    check.add_argument(
+        "folder", nargs="?", help="data folder (default: the database, else $DASHBOARD_DATA_DIR)"
+    )
     check.add_argument("--lang", choices=("en", "ja"), default="en")
     check.set_defaults(run=validate)
     synth = commands.add_parser("synth", help="write a reproducible synthetic dataset")
@@ -147,6 +206,17 @@ def main(argv: list[str] | None = None) -> int:
     prune.add_argument("--days", type=int, help="keep every version of this many days (90)")
     prune.add_argument("--dry-run", action="store_true", help="say what would go; remove nothing")
     prune.set_defaults(run=prune_command)
+    db = commands.add_parser("db", help="the data in PostgreSQL ($DASHBOARD_DATABASE_URL)")
+    db.add_argument("--url", help="database URL (default: $DASHBOARD_DATABASE_URL)")
+    actions = db.add_subparsers(dest="action", required=True)
+    actions.add_parser("init", help="create the schema, or migrate it to the newest")
+    into = actions.add_parser("import", help="check a data folder and save it as a new version")
+    into.add_argument("folder")
+    into.add_argument("--actor", default="import", help="who the version is saved by")
+    into.add_argument("--lang", choices=("en", "ja"), default="en")
+    out = actions.add_parser("export", help="write the current version as a data folder")
+    out.add_argument("folder")
+    db.set_defaults(run=db_command)
     user = commands.add_parser("add-user", help="add a user who can sign in, or change one")
     user.add_argument("username")
     user.add_argument("--role", required=True, choices=("staff", "municipality", "public"))

@@ -192,20 +192,9 @@ def _commit(
         except OSError as exc:
             return _failed(folder, exc)
         new = dict(build(current))
-        unknown = [name for name in new if name not in schema.TABLES]
-        if unknown:
-            return SaveResult(
-                False, tuple(Problem(n, None, None, "unknown_table") for n in unknown)
-            )
-        sources = dict(current)
-        for table, data in new.items():
-            sources[table] = (f"{table}.csv", data)
-        result = load_tables(sources)
-        if errors(list(result.problems)):
-            return SaveResult(False, result.problems)
-        changed = [t for t, data in new.items() if not _same(t, current.get(t), data)]
-        if not changed:
-            return SaveResult(True, result.problems, "", ())
+        done, problems, changed = check_save(current, new)
+        if done is not None:
+            return done
         try:
             version = _snapshot(folder, current, actor=actor, reason=reason, tables=changed)
             _replace_files(folder, {table: new[table] for table in changed}, version)
@@ -213,9 +202,32 @@ def _commit(
             return _failed(folder, exc)
         with contextlib.suppress(OSError, ValueError):  # the save is done; the next prune retries
             _prune(folder, *keep_rule(), dt.datetime.now(dt.UTC))
-        return SaveResult(True, result.problems, version.name, tuple(changed))
+        return SaveResult(True, problems, version.name, tuple(changed))
     finally:
         held.release()
+
+
+def check_save(
+    current: Mapping[str, tuple[str, bytes]], new: Mapping[str, bytes]
+) -> tuple[SaveResult | None, tuple[Problem, ...], list[str]]:
+    """What every store checks before it writes: ``new`` (``{table: csv bytes}``) with the
+    ``current`` sources' other tables against the contracts. Returns (the result to return at
+    once when the save must stop here, else None; the problems found; the tables that change).
+    A save that changes nothing stops here as a success."""
+    unknown = [name for name in new if name not in schema.TABLES]
+    if unknown:
+        problems = tuple(Problem(n, None, None, "unknown_table") for n in unknown)
+        return SaveResult(False, problems), problems, []
+    sources = dict(current)
+    for table, data in new.items():
+        sources[table] = (f"{table}.csv", data)
+    result = load_tables(sources)
+    if errors(list(result.problems)):
+        return SaveResult(False, result.problems), result.problems, []
+    changed = [t for t, data in new.items() if not _same(t, current.get(t), data)]
+    if not changed:
+        return SaveResult(True, result.problems, "", ()), result.problems, []
+    return None, result.problems, changed
 
 
 def _same(table: str, current: tuple[str, bytes] | None, data: bytes) -> bool:
@@ -313,12 +325,7 @@ def save_tables(
     if unknown:
         return SaveResult(False, tuple(Problem(n, None, None, "unknown_table") for n in unknown))
 
-    def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
-        return {
-            table: to_csv_bytes(table, frame, _columns_of(current.get(table)))
-            for table, frame in frames.items()
-        }
-
+    build = frames_build(frames)
     return _commit(folder, build, actor=actor, reason="save", timeout=timeout, expected=expected)
 
 
@@ -352,16 +359,7 @@ def update_table(
     if table not in schema.TABLES:
         return SaveResult(False, (Problem(table, None, None, "unknown_table"),))
 
-    def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
-        if table not in current:
-            raise FileNotFoundError(folder / f"{table}.csv")
-        name, body = current[table]
-        raw, problems = read_table(name, body)
-        if raw is None:
-            raise ValueError(problems[0].message() if problems else f"{name} cannot be read")
-        frame = change(raw.reset_index(drop=True))
-        return {table: to_csv_bytes(table, frame, list(raw.columns))}
-
+    build = change_build(table, change, folder / f"{table}.csv")
     return _commit(folder, build, actor=actor, reason=reason, timeout=timeout)
 
 
@@ -379,15 +377,76 @@ def restore_version(
     _version_dir(folder, version_id)  # an unknown id fails at once
 
     def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
-        new: dict[str, bytes] = {}
-        for table, (name, data) in _version_sources(folder, version_id).items():
-            if name.endswith(".csv"):
-                new[table] = data
-            else:  # an .xlsx copy comes back as CSV
-                raw, _ = read_table(name, data)
-                if raw is not None:
-                    typed = parse_table(table, name, raw)[0]
-                    new[table] = to_csv_bytes(table, typed, list(raw.columns))
-        return new
+        return csv_files(_version_sources(folder, version_id))
 
     return _commit(folder, build, actor=actor, reason="restore", timeout=timeout, expected=expected)
+
+
+def save_files(
+    folder: str | Path,
+    files: Mapping[str, bytes],
+    *,
+    actor: str = "",
+    reason: str = "import",
+    timeout: float = LOCK_TIMEOUT_S,
+    expected: str | None = None,
+) -> SaveResult:
+    """Save ``{table: csv bytes}`` as they are (an import): checked and versioned as every save."""
+    folder = Path(folder)
+    return _commit(
+        folder,
+        lambda current: dict(files),
+        actor=actor,
+        reason=reason,
+        timeout=timeout,
+        expected=expected,
+    )
+
+
+# --- what a save writes, from what it is given (shared by every store) -------------------------
+
+
+def frames_build(frames: Mapping[str, pd.DataFrame]) -> Callable[[dict], dict[str, bytes]]:
+    """``build`` for ``save_tables``: each frame as CSV in the column order of the current file."""
+
+    def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+        return {
+            table: to_csv_bytes(table, frame, _columns_of(current.get(table)))
+            for table, frame in frames.items()
+        }
+
+    return build
+
+
+def change_build(
+    table: str, change: Callable[[pd.DataFrame], pd.DataFrame], where: object
+) -> Callable[[dict], dict[str, bytes]]:
+    """``build`` for ``update_table``: ``change`` applied to the current file read as text;
+    ``FileNotFoundError(where)`` when there is none."""
+
+    def build(current: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+        if table not in current:
+            raise FileNotFoundError(where)
+        name, body = current[table]
+        raw, problems = read_table(name, body)
+        if raw is None:
+            raise ValueError(problems[0].message() if problems else f"{name} cannot be read")
+        frame = change(raw.reset_index(drop=True))
+        return {table: to_csv_bytes(table, frame, list(raw.columns))}
+
+    return build
+
+
+def csv_files(sources: Mapping[str, tuple[str, bytes]]) -> dict[str, bytes]:
+    """``{table: (file name, bytes)}`` -> ``{table: csv bytes}``: a CSV as it is, an .xlsx
+    written as CSV (its cells as the loader reads them)."""
+    new: dict[str, bytes] = {}
+    for table, (name, data) in sources.items():
+        if name.endswith(".csv"):
+            new[table] = data
+        else:
+            raw, _ = read_table(name, data)
+            if raw is not None:
+                typed = parse_table(table, name, raw)[0]
+                new[table] = to_csv_bytes(table, typed, list(raw.columns))
+    return new

@@ -241,3 +241,25 @@ def figure_data(spec: str | dict, trace: int = 0, field: str = "x") -> list:
             array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
         return array.tolist()
     return list(value) if value is not None else []
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL 15 cluster for the session (``tests/pg.py``); fails, naming the
+    install command, where PostgreSQL is not installed."""
+    from .pg import Cluster
+
+    try:
+        cluster = Cluster()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def database_url(pg_cluster) -> str:
+    """The URL of a new, empty database of the session's cluster."""
+    from .pg import fresh_database
+
+    return fresh_database(pg_cluster)
