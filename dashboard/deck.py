@@ -91,19 +91,14 @@ class Section:
     lines: tuple[str, ...] = ()
 
 
-def outline_credit() -> str:
-    """The credit line for municipality outlines: the outlines module's own constant when it
-    has one, else ``OUTLINE_CREDIT``."""
-    for module_name in ("dashboard.outlines", "dashboard.geo"):
-        try:
-            module = __import__(module_name, fromlist=["_"])
-        except ImportError:
-            continue
-        for name in ("CREDIT", "OUTLINE_CREDIT", "OUTLINES_CREDIT", "CREDIT_JA"):
-            value = getattr(module, name, None)
-            if isinstance(value, str) and value:
-                return value
-    return OUTLINE_CREDIT
+def outline_credit(lang: str) -> str:
+    """The credit for municipality outlines as the pages show it (``outlines.credit``), or
+    ``OUTLINE_CREDIT`` where that module is not installed."""
+    try:
+        from dashboard.outlines import credit
+    except ImportError:
+        return OUTLINE_CREDIT
+    return credit(lang)
 
 
 def sections(
@@ -134,7 +129,7 @@ def _sources(ds: Dataset, lang: str, extra: tuple[str, ...] = ()) -> Section:
     lines = (
         t("report.source_text", lang),
         *extra,
-        t("meeting.deck.outline_credit", lang, credit=outline_credit()),
+        t("meeting.deck.outline_credit", lang, credit=outline_credit(lang)),
         t("meeting.deck.shapes_credit", lang),
     )
     return Section("sources", "sources", t("report.source", lang), lines=lines)
@@ -194,13 +189,13 @@ def _town_sections(
             Section(
                 "chart",
                 "chart-countries",
-                t("town.metric.countries", lang),
+                _title_of(page.countries_chart) or t("town.metric.countries", lang),
                 figure=page.countries_chart,
             ),
             Section(
                 "chart",
                 "chart-network",
-                t("town.section.network", lang, town=name),
+                _title_of(page.network_chart) or t("town.section.network", lang, town=name),
                 figure=page.network_chart,
             ),
         )
@@ -225,6 +220,11 @@ def _town_sections(
         notes=() if page.voices else (t("town.voices.none", lang, town=name),),
     )
     return (title, numbers, where, *charts, quotes, sources)
+
+
+def _title_of(fig: go.Figure | None) -> str:
+    """A figure's title, which says its finding ("Tono is linked to 9 countries")."""
+    return str(fig.layout.title.text or "") if fig is not None else ""
 
 
 def _language(ds: Dataset, testimonial_id: str) -> str:
@@ -279,7 +279,7 @@ def _network_sections(
                 Section(
                     "chart",
                     key,
-                    section.chart.figure.layout.title.text or "",
+                    _title_of(section.chart.figure),
                     notes=notes,
                     figure=section.chart.figure,
                 )
@@ -290,7 +290,7 @@ def _network_sections(
             Section(
                 "chart",
                 "chart-timeline",
-                running.figure.layout.title.text or "",
+                _title_of(running.figure),
                 figure=running.figure,
             )
         )
