@@ -150,3 +150,21 @@ def test_the_throttle_backs_off_after_five_failures_and_forgets_a_success():
     throttle.failed(keys, now=1000)
     throttle.succeeded(keys)
     assert throttle.wait(keys, now=1000) == 0
+
+
+def test_single_sign_on_is_configured_only_by_an_auth_section(tmp_path, monkeypatch):
+    from streamlit import config as st_config
+
+    from dashboard.ui import auth_ui
+
+    missing = tmp_path / "none.toml"
+    monkeypatch.setattr(st_config, "get_option", lambda key: [str(missing)])
+    assert not auth_ui.oidc_configured()  # no file: no question to Streamlit's secrets
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\n')
+    monkeypatch.setattr(st_config, "get_option", lambda key: [str(secrets)])
+    monkeypatch.setattr(auth_ui.st, "secrets", {"auth": {"redirect_uri": "x"}})
+    assert auth_ui.oidc_configured()
+    monkeypatch.setattr(auth_ui.st, "secrets", {"connections": {}})
+    assert not auth_ui.oidc_configured()

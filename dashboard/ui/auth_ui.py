@@ -14,6 +14,7 @@ Anyone not signed in is a public viewer. The role of a test run is taken from
 
 from __future__ import annotations
 
+import os
 import sys
 
 import streamlit as st
@@ -55,9 +56,13 @@ def test_viewer() -> Viewer | None:
 
 def oidc_configured() -> bool:
     """Whether ``.streamlit/secrets.toml`` has an ``[auth]`` section for ``st.login``."""
+    # with no secrets file Streamlit looks for one again, under a lock, at every question:
+    # a few stats first keep that off every run of every session
+    if not any(os.path.exists(path) for path in st_config.get_option("secrets.files")):
+        return False
     try:
         return "auth" in st.secrets
-    except Exception:  # no secrets file at all
+    except Exception:  # a file that cannot be read
         return False
 
 
