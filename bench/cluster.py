@@ -398,16 +398,21 @@ class Cluster:
             rows.append(("data folder", s.data_dir, 0, Path(s.data_dir).is_dir()))
         return rows
 
-    def served_by(self, cookie: str) -> list[str]:
+    def served_by(self, cookie: str, at_least: int = 0, timeout: float = 5) -> list[str]:
         """The replicas (``host:port``) nginx sent the affinity cookie ``cookie`` to, in order,
-        from the access log; a request that was moved on shows as ``a, b``."""
+        from the access log (a request moved on shows as ``a, b``); nginx writes a line just
+        after its answer, so this waits up to ``timeout`` s for ``at_least`` lines."""
         log = self.dir / "nginx" / "access.log"
-        found = []
-        for line in log.read_text(errors="replace").splitlines():
-            match = re.search(r"key=(\S+) upstream=(.+)$", line)
-            if match and match.group(1) == cookie:
-                found.append(match.group(2).strip())
-        return found
+        deadline = time.monotonic() + timeout
+        while True:
+            found = []
+            for line in log.read_text(errors="replace").splitlines():
+                match = re.search(r"key=(\S+) upstream=(.+)$", line)
+                if match and match.group(1) == cookie:
+                    found.append(match.group(2).strip())
+            if len(found) >= at_least or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
 
 
 def _run(command: list[str], check: bool = True, env: dict[str, str] | None = None):
