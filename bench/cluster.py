@@ -4,8 +4,8 @@
 and ``python -m bench load --cluster N`` all use ``Cluster``:
 - PostgreSQL 15 (Debian's ``/usr/lib/postgresql/15/bin``), run as the ``postgres`` user when
   this process is root, on ``<state>/pg`` (loopback, a free port, trust authentication: nothing
-  but this machine reaches it); a new database gets ``python -m dashboard db init`` and
-  ``db import <data>``, one that exists only ``db init`` (the schema brought up to date);
+  but this machine reaches it), made ready by ``deploy/init_db.py`` (``python -m dashboard db
+  init``, and ``db import <data>`` while the database holds no data);
 - N replicas, ``streamlit run streamlit_app.py`` each on a free port with
   ``DASHBOARD_DATABASE_URL`` and one shared ``server.cookieSecret``;
 - nginx from ``deploy/nginx.conf.template`` (inside ``deploy/nginx-local.conf.template``), its
@@ -319,16 +319,12 @@ class Cluster:
         url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/{DATABASE}"
         self.state.database_url = url
         self._write()
-        created = _run(
-            [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-             DATABASE], check=False,
-        )  # fmt: skip
-        env = {"DASHBOARD_DATABASE_URL": url}
-        _run([sys.executable, "-m", "dashboard", "db", "init"], env=env)
-        if created.returncode == 0:  # a new, empty database: the data folder is its first version
-            _run([sys.executable, "-m", "dashboard", "db", "import", str(data)], env=env)
-        elif "already exists" not in created.stderr:
-            raise RuntimeError(f"createdb failed: {created.stderr.strip()}")
+        if fresh:
+            _run([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port),
+                  "-U", "postgres", DATABASE])  # fmt: skip
+        # the schema, and the data folder as the first version of a database with none
+        _run([sys.executable, str(DEPLOY / "init_db.py"), str(data)],
+             env={"DASHBOARD_DATABASE_URL": url})  # fmt: skip
         return url
 
     def add_replica(self, env: dict[str, str]) -> Replica:
