@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard.ui.shell import context, section_block
+from dashboard.ui import present
+from dashboard.ui.meeting import slides_deck
+from dashboard.ui.shell import context, metric_row, section_block
 from dashboard.views import overview
 
 ctx = context()
@@ -12,11 +14,13 @@ st.title(t("overview.title"))
 st.caption(t("overview.subtitle"))
 
 head = overview.headline_cards(ctx.data, ctx.filters, ctx.viewer, lang)
+present.mark("numbers")
 for row in overview.card_rows(head.shown):
-    for column, key in zip(st.columns(len(row)), row, strict=True):
-        column.metric(t(f"overview.metric.{key}"), head.shown[key], help=t(f"overview.help.{key}"))
-for note in head.notes:
-    st.caption(note)
+    metric_row(
+        (t(f"overview.metric.{key}"), head.shown[key], t(f"overview.help.{key}")) for key in row
+    )
+if head.notes:  # one element: paragraphs of one caption
+    st.caption("\n\n".join(head.notes))
 
 left, right = st.columns([3, 2])
 with left:
@@ -27,3 +31,6 @@ with right:
     st.markdown(t("overview.purpose.mission"))
     st.markdown(t("overview.purpose.essay"))
     st.caption(t("overview.purpose.source"))
+
+st.subheader(t("meeting.slides.title"))
+slides_deck(ctx)

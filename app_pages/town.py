@@ -7,7 +7,8 @@ dataset, not from the sidebar's other filters, so the page always shows the whol
 import streamlit as st
 
 from dashboard import mapshot, report
-from dashboard.ui import map_view, present, town_picker
+from dashboard.ui import map_view, present, relations_block, town_picker
+from dashboard.ui.meeting import pdf_report, slides_deck
 from dashboard.ui.shell import context
 from dashboard.views import town as town_view
 
@@ -34,6 +35,7 @@ def small_map(column) -> None:
 
 
 def chart(fig, key: str) -> None:
+    present.mark("chart")
     st.plotly_chart(
         present.enlarge(fig),
         key=f"town_{key}",
@@ -53,14 +55,17 @@ if page.full_counts:
 # --- relationship population ------------------------------------------------------------------
 left, right = st.columns([3, 1])
 with left:
-    st.header(t("town.section.relationship"))
+    present.header("numbers", t("town.section.relationship"))
     st.caption(t("town.section.relationship_intro", town=page.name))
+    if page.provisional:
+        st.warning(page.provisional, icon=":material/schedule:")
     for column, card in zip(st.columns(len(page.cards)), page.cards, strict=True):
         column.metric(card.label, card.value, help=card.help)
     for line in page.notes:
         st.text(line)
     if page.no_returning:
         st.caption(page.no_returning)
+    relations_block.show(page, t)
 small_map(right)
 
 # --- programs ---------------------------------------------------------------------------------
@@ -86,7 +91,7 @@ with chart_right:
         st.dataframe(page.outcomes, hide_index=True, width="stretch", key="town_outcomes")
 
 # --- voices -----------------------------------------------------------------------------------
-st.header(t("town.section.voices"))
+present.header("quotes", t("town.section.voices"))
 if not page.voices:
     st.caption(page.no_voices)
 else:
@@ -104,7 +109,7 @@ else:
                 st.text(voice.text)
 
 # --- beside the network -----------------------------------------------------------------------
-st.header(t("town.section.network", town=page.name))
+present.header("chart", t("town.section.network", town=page.name))
 if page.network_chart is not None:
     chart(page.network_chart, "network")
 else:  # a table, with this town's small counts masked like the figures above
@@ -112,7 +117,8 @@ else:  # a table, with this town's small counts masked like the figures above
     st.caption(t("town.network.masked"))
 
 # --- downloads --------------------------------------------------------------------------------
-st.header(t("town.download.title"))
+present.header("sources", t("town.download.title"))
+slides_deck(ctx, region)  # for every viewer: its counts masked as on this page
 if not page.full_counts:  # the report holds every count: for the town's officials and staff
     st.caption(t("town.download.restricted"))
     st.caption(t("town.source"))
@@ -128,6 +134,8 @@ down_left.download_button(
     on_click="ignore",
     key="town_report_download",
 )
+with down_left:
+    pdf_report(ctx, region)
 down_right.download_button(
     t("town.download.csv"),
     data=lambda: report.town_csv_zip(ds, rid),

@@ -7,7 +7,7 @@ HTML) or through plain-text elements (``st.code``, select box options).
 import streamlit as st
 
 from dashboard import access
-from dashboard.ui import cache, quotes
+from dashboard.ui import cache, present, quotes
 from dashboard.ui.shell import context, keep_in_url
 from dashboard.views import voices as view
 from dashboard.voices.cards import CARD_CSS
@@ -67,6 +67,7 @@ elif page.shown.empty:
 else:
     st.caption(page.message)
 
+present.mark("quotes")
 if not page.shown.empty and mode == "wall":
     quotes.wall(page.shown, ctx)
 elif not page.shown.empty:

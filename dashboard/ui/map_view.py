@@ -18,6 +18,7 @@ import streamlit as st
 import streamlit_folium as sf
 
 from dashboard.memo import memo
+from dashboard.ui import present
 
 # what the component can report back, as st_folium lists it
 RETURNED = (
@@ -95,6 +96,7 @@ def render(fmap: folium.Map, key: str) -> Rendered:
 def show(fmap: folium.Map, key: str, height: int, returned_objects: Iterable[str] = ()):
     """``st_folium(fmap, key=key, height=height, use_container_width=True,
     returned_objects=returned_objects)``, without rendering ``fmap`` again on a rerun."""
+    present.mark("map")  # a map is the deck's map step in presentation mode
     rendered = render(fmap, key)
     returned_objects = list(returned_objects)
     defaults = dict.fromkeys(RETURNED, None) | {"bounds": rendered.bounds, "zoom": rendered.zoom}

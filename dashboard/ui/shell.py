@@ -33,7 +33,7 @@ from dashboard.markup import md_translator
 from dashboard.memo import memo
 from dashboard.metrics import UNKNOWN, Filters
 from dashboard.problems import Problem, errors
-from dashboard.ui import auth_ui, cache
+from dashboard.ui import auth_ui, cache, present
 
 LANG_LABELS = {"en": "English", "ja": "日本語"}
 # the dashboard's style sheet (caption colour): served in ./static, injected on every run
@@ -281,6 +281,7 @@ def chart_block(chart: Chart, key: str, **chart_args):
     tr = context().t
     chart_tab, table_tab = st.tabs([tr("nationalities.tab.chart"), tr("nationalities.tab.table")])
     with chart_tab:
+        present.mark("chart")
         event = st.plotly_chart(
             chart.figure, key=key, config=charts.export_config(chart.file_name), **chart_args
         )
@@ -310,6 +311,15 @@ def _arrow_table(chart: Chart) -> pa.Table | pd.DataFrame:
         with _ARROW_LOCK:
             _ARROW[chart] = found
     return found
+
+
+def metric_row(cards) -> None:
+    """Headline numbers side by side: ``cards`` as (label, value, help) triples, in one
+    horizontal container that wraps on a narrow screen. One element per number and one for
+    the row (columns would add one per number): every element is a message on every run."""
+    with st.container(horizontal=True, gap="medium"):
+        for label, value, help_text in cards:
+            st.metric(label, value, help=help_text, width="stretch")
 
 
 def section_block(section: Section, key: str, empty: str, hidden: str | None = None, **chart_args):
