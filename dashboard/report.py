@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from dashboard import access, exports
+from dashboard import access, exports, relations
 from dashboard import town as towns
 from dashboard.data import Dataset
 from dashboard.i18n import (
@@ -33,11 +33,13 @@ from dashboard.i18n import (
 )
 from dashboard.mapshot import map_figure, map_png
 from dashboard.palette import NEUTRAL, town_colours
+from dashboard.views.relations import ministries_terms
 from dashboard.views.town import (
     countries_chart,
     network_chart,
     program_rows,
     relationship_notes,
+    shown_numbers,
     voice_byline,
 )
 
@@ -81,7 +83,7 @@ def town_report(
     region = towns.find_town(ds, region_id)
     if region is None:
         raise KeyError(region_id)
-    made = made or dt.date.today()
+    made = made or relations.today()  # also the day a season still running is provisional on
     name = town_name(region, lang)
     other = town_name(region, other_lang(lang))
     prefecture = towns.prefecture_name(region, lang)
@@ -115,7 +117,9 @@ def town_report(
         if inline is not None:  # no image could be drawn: the map as an inline plotly map
             inline.update_layout(width=260, height=260)
             values["map_html"] = _figure_html(inline, first=True, width=260)
-        values.update(_report_sections(ds, region_id, lang, name, rel, plotlyjs=inline is None))
+        values.update(
+            _report_sections(ds, region_id, lang, name, rel, plotlyjs=inline is None, on=made)
+        )
     return _environment().from_string(TEMPLATE.read_text(encoding="utf-8")).render(**values)
 
 
@@ -127,6 +131,7 @@ def _report_sections(
     rel: towns.Relationship,
     *,
     plotlyjs: bool = True,
+    on: dt.date | None = None,
 ) -> dict[str, object]:
     numbers = [
         ("people", rel.people),
@@ -137,7 +142,7 @@ def _report_sections(
         ("outcomes", len(towns.outcomes(ds, region_id))),
     ]
     # the report is offered only to viewers who may see the town's every count (see_town)
-    programs = program_rows(ds, region_id, lang, access.STAFF)
+    programs = program_rows(ds, region_id, lang, access.STAFF, on)
     country_table = towns.countries(ds, region_id)
     outcomes = towns.outcomes(ds, region_id)
     voices = towns.testimonials(ds, region_id)
@@ -154,6 +159,7 @@ def _report_sections(
             for key, value in numbers
         ],
         "notes": relationship_notes(ds, region_id, lang),
+        **ministries_terms(ds, region_id, lang, shown_numbers(rel), on or relations.today()),
         "h_programs": t("town.section.programs", lang),
         "program_cols": list(programs.columns),
         "program_rows": programs.values.tolist(),

@@ -18,6 +18,14 @@ from pandera.typing import Series
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KINDS = ("team", "residency")
+# how people engage with a region, after 国土交通省's survey of 関係人口: 直接寄与型, 就労型,
+# 参加・交流型, 趣味・消費型 (programs.csv's optional engagement_type)
+ENGAGEMENT_TYPES = (
+    "direct_contribution",
+    "employment",
+    "participation_exchange",
+    "hobby_consumption",
+)
 # Japan's extreme points, with a little margin: Okinotorishima 20.4N, Etorofu 45.6N,
 # Yonaguni 122.9E, Minamitorishima 154.0E.
 LAT_RANGE = (20.0, 46.0)
@@ -114,7 +122,15 @@ TABLES = tuple(MODELS)
 
 # Optional columns the app uses when present, with their dtypes.
 OPTIONAL: dict[str, dict[str, str]] = {
-    "regions": {"prefecture_en": "str", "prefecture_ja": "str", "municipality_code": "str"},
+    "regions": {
+        "prefecture_en": "str",
+        "prefecture_ja": "str",
+        "population": "int",
+        "population_year": "int",
+        "population_source": "str",
+        "municipality_code": "str",
+    },
+    "programs": {"engagement_type": "str"},
     "participations": {"source": "str"},
     "testimonials": {"related_program_ids": "str", "highlight": "str"},
 }
@@ -124,6 +140,10 @@ CODE_COLUMNS: dict[tuple[str, str], tuple[str, Callable[[], frozenset[str]]]] = 
     ("participants", "nationality"): ("unknown_country", country_codes),
     ("testimonials", "language"): ("unknown_language", language_codes),
     ("outcomes", "language"): ("unknown_language", language_codes),
+    ("programs", "engagement_type"): (
+        "unknown_engagement_type",
+        lambda: frozenset(ENGAGEMENT_TYPES),
+    ),
 }
 
 # Japanese column headers staff may use in a sheet, mapped to the contract's names.
@@ -158,6 +178,10 @@ HEADER_ALIASES_JA: dict[str, str] = {
     "成果ID": "outcome_id",
     "数量": "quantity",
     "説明": "description",
+    "関わり方": "engagement_type",
+    "人口": "population",
+    "人口の年": "population_year",
+    "人口の出典": "population_source",
 }
 
 

@@ -301,6 +301,7 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     up("bad id", "participants", edited("participants", "participant_id", "Zak Smith"))
     up("empty source", "participants", edited("participants", "source", ""))
     up("kind", "programs", edited("programs", "kind", "holiday"))
+    up("engagement", "programs", edited("programs", "engagement_type", "tourism"))
     up("prefecture", "regions", edited("regions", "prefecture_code", "48"))
     up("swapped", "regions", edited("regions", "lat", "142.6"))
     up("reference", "programs", edited("programs", "region_id", "atlantis"))

@@ -7,13 +7,14 @@ returns everything the page draws; counts the viewer may not see are already mas
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import folium
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import access
+from dashboard import access, glossary, relations
 from dashboard import town as towns
 from dashboard.access import Viewer
 from dashboard.data import Dataset
@@ -34,6 +35,13 @@ from dashboard.markup import escape_markdown, md
 from dashboard.memo import memo
 from dashboard.metrics import Filters
 from dashboard.palette import NEUTRAL, UNKNOWN_COLOUR, town_colours
+from dashboard.views.relations import (
+    engagement_note,
+    population_note,
+    provisional_titles,
+    relation_rows,
+    town_provisional_note,
+)
 
 RETURNING_NAMED_UP_TO = 10  # returning people named in a sentence; returning.csv has them all
 PICKER_BUTTONS = 24  # more towns than this are chosen from a searchable list
@@ -155,13 +163,17 @@ PROGRAM_COLUMNS = (
 )
 
 
-def program_rows(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> pd.DataFrame:
+def program_rows(
+    ds: Dataset, region_id: str, lang: str, viewer: Viewer, on: dt.date | None = None
+) -> pd.DataFrame:
     """The town's programs as a display table with translated column names, their counts
-    masked for ``viewer`` by ``access.mask_programs``."""
+    masked for ``viewer`` by ``access.mask_programs``; a program still running on ``on``
+    (today by default) is marked provisional."""
     table = access.mask_programs(towns.programs(ds, region_id), viewer, town=region_id)
+    titles = provisional_titles(table, on or relations.today(), lang)
     rows = [
         {
-            t("town.col.program", lang): row["title"],
+            t("town.col.program", lang): title,
             t("town.col.dates", lang): format_date_range(row["start_date"], row["end_date"], lang),
             t("town.col.kind", lang): label("town.kind", row["kind"], lang),
             t("town.col.days", lang): format_number(
@@ -172,7 +184,7 @@ def program_rows(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> pd.D
             t("town.col.countries", lang): _count(row["nationalities"], lang),
             t("town.col.person_days", lang): _count(row["person_days"], lang),
         }
-        for row in table.to_dict("records")
+        for row, title in zip(table.to_dict("records"), titles, strict=True)
     ]
     cols = [t(f"town.col.{c}", lang) for c in PROGRAM_COLUMNS]
     return pd.DataFrame(rows, columns=cols)
@@ -375,6 +387,11 @@ class TownPage:
     empty_body: str = ""
     full_counts: bool = False
     cards: tuple[Card, ...] = ()
+    # the 関係人口 figures in the ministries' terms, in rows (``views.relations``), their notes,
+    # and the note (Markdown) that some numbers are provisional ("" when none is)
+    relation_rows: tuple[tuple[Card, ...], ...] = ()
+    relation_notes: tuple[str, ...] = ()
+    provisional: str = ""
     notes: tuple[str, ...] = ()
     no_returning: str = ""
     programs: pd.DataFrame | None = None
@@ -397,10 +414,17 @@ CARDS = (
 )
 
 
-@memo(maxsize=16)
-def town_page(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> TownPage:
+def town_page(
+    ds: Dataset, region_id: str, lang: str, viewer: Viewer, on: dt.date | None = None
+) -> TownPage:
     """Everything the page draws for ``region_id`` (in ``ds.regions``), in ``lang``, for
-    ``viewer``. Shared between reruns: the page must not change what it is given."""
+    ``viewer``, with programs still running on ``on`` (today by default) marked provisional.
+    Shared between reruns: the page must not change what it is given."""
+    return _town_page(ds, region_id, lang, viewer, on or relations.today())
+
+
+@memo(maxsize=16)
+def _town_page(ds: Dataset, region_id: str, lang: str, viewer: Viewer, on: dt.date) -> TownPage:
     region = towns.find_town(ds, region_id)
     if region is None:
         raise KeyError(region_id)
@@ -439,13 +463,26 @@ def town_page(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> TownPag
                 key,
                 t(f"town.metric.{key}", lang),
                 format_number(shown[number], lang),
-                t(f"town.help.{key}", lang),
+                glossary.help_text(f"town.{key}", lang),
             )
             for key, number in CARDS
         ),
+        relation_rows=tuple(
+            tuple(Card(f.key, f.label, f.value, f.help) for f in row)
+            for row in relation_rows(ds, region_id, lang, viewer, shown)
+        ),
+        relation_notes=tuple(
+            note
+            for note in (
+                population_note(ds, region_id, lang),
+                engagement_note(ds, region_id, lang),
+            )
+            if note
+        ),
+        provisional=town_provisional_note(ds, region_id, lang, on, markdown=True),
         notes=tuple(relationship_notes(ds, region_id, lang, masked=shown)),
         no_returning="" if rel.returning else t("town.note.no_returning", lang),
-        programs=program_rows(ds, region_id, lang, viewer),
+        programs=program_rows(ds, region_id, lang, viewer, on),
         countries_chart=countries_chart(ds, region_id, lang) if full else None,
         countries_text="" if full else countries_text(ds, region_id, lang),
         outcome_items=tuple(outcome_items(ds, region_id, lang)),
