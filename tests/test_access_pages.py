@@ -320,3 +320,17 @@ def test_tono_asking_for_urahoros_town_page_gets_only_tono_to_choose():
 def test_the_public_may_open_any_town_page():
     at = open_page("town.py", "public", {"town": "urahoro"})
     assert any("Urahoro" in t.value for t in at.title)
+
+
+def test_a_session_keeps_the_shared_data_only_not_its_scoped_copy():
+    # between runs the session holds its context: a scoped copy there would stay alive per
+    # town's officials, outside the memos' budget
+    from dashboard.data import Dataset
+    from dashboard.ui import cache
+
+    at = open_page("town.py", "tono", {"town": "tono"})
+    ctx = at.session_state["_ctx"]
+    held = [name for name, value in vars(ctx).items() if isinstance(value, Dataset)]
+    assert held == ["source"] and ctx.source is cache.load().dataset
+    assert ctx.full is not ctx.source  # what the page showed was scoped, for this run only
+    assert not mentions(page_text(at), HIDDEN_NAME)

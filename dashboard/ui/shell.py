@@ -46,17 +46,33 @@ class Context:
     and who is looking. ``t`` is for Markdown elements (every element but ``st.text``, tables
     and select box options): it escapes the values it fills in (``markup.md``). ``full`` and
     ``data`` are already scoped to what ``viewer`` may see (``dashboard.access.scope``): a page
-    never holds data its viewer may not see."""
+    never holds data its viewer may not see.
+
+    The context stays in the session between runs (fragments rerun with it), so it keeps only
+    the loaded data, which every session shares; the scoped and filtered copies come from
+    their memos when asked for. A session holding its own copies would keep one scoped copy
+    of the whole data alive per town's officials, whatever the memos' budget (3.5 GB at 1,741
+    towns with 100 sessions over 50 towns).
+    """
 
     lang: str
     t: Callable[..., str]
-    full: Dataset
-    data: Dataset
+    source: Dataset  # as loaded, before scoping: shared by every session
     filters: Filters
     viewer: Viewer = access.PUBLIC
     # the data failed to load and there is no good version to show: staff get the Data page
     # alone, to upload corrected files
     recovering: bool = False
+
+    @property
+    def full(self) -> Dataset:
+        """The whole data as ``viewer`` may see it."""
+        return access.scope(self.source, self.viewer)
+
+    @property
+    def data(self) -> Dataset:
+        """``full`` cut by the sidebar's filters."""
+        return metrics.apply_filters(self.full, self.filters)
 
     @property
     def user(self) -> str:
@@ -236,13 +252,11 @@ def start() -> Context:
     loaded = load_data(lang, viewer)
     if loaded is None:
         empty = empty_dataset()
-        ctx = Context(lang, md_translator(lang), empty, empty, Filters(), viewer, recovering=True)
+        ctx = Context(lang, md_translator(lang), empty, Filters(), viewer, recovering=True)
         st.session_state["_ctx"] = ctx
         return ctx
-    ds = access.scope(loaded, viewer)
-    filters = filters_sidebar(ds, lang)
-    data = metrics.apply_filters(ds, filters)
-    ctx = Context(lang, md_translator(lang), ds, data, filters, viewer)
+    filters = filters_sidebar(access.scope(loaded, viewer), lang)
+    ctx = Context(lang, md_translator(lang), loaded, filters, viewer)
     st.session_state["_ctx"] = ctx
     return ctx
 
