@@ -6,8 +6,7 @@ import math
 
 import streamlit as st
 
-from dashboard import access, schema, store, upload
-from dashboard.data import fingerprint
+from dashboard import access, schema, upload
 from dashboard.i18n import format_number
 from dashboard.markup import escape_markdown
 from dashboard.problems import errors
@@ -27,7 +26,7 @@ from dashboard.views import data as view
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
-folder = cache.data_dir()
+data_store = cache.current()  # the data folder, or the database
 
 st.title(t("data.title"))
 st.caption(t("data.subtitle"))
@@ -36,7 +35,7 @@ if not access.can(ctx.viewer, "manage_data"):
     st.warning(t("data.not_allowed"))
     st.stop()
 
-store.recover(folder)  # a save cut short by a crash: put the last good version back
+data_store.recover()  # a save cut short by a crash: put the last good version back
 
 flash = st.session_state.pop("data_flash", None)
 with st.container():  # always drawn, so the tabs below keep their place and the chosen tab
@@ -79,8 +78,8 @@ with tab_upload:
             content = b"" if too_big else file.getvalue()
             uploads.append(upload.Upload(file.name, content, table, file.size))
         signature = (tuple((f.file_id, u.table) for f, u in zip(files, uploads, strict=True)),)
-        base = fingerprint(folder)  # the files this check and its changes are against
-        checked, diffs, halved = checked_uploads(folder, uploads, (*signature, base))
+        base = data_store.fingerprint()  # the data this check and its changes are against
+        checked, diffs, halved = checked_uploads(data_store, uploads, (*signature, base))
 
         blocking = errors(checked.problems)
         if blocking:
@@ -111,17 +110,15 @@ with tab_upload:
             )
             if save:
                 expected = held("data_save")
-                result = store.save_tables(
-                    folder, checked.tables, actor=ctx.user, expected=expected
-                )
+                result = data_store.save_tables(checked.tables, actor=ctx.user, expected=expected)
                 tables = upload.table_list(result.tables, lang)
                 done = lambda: t("data.save.done", tables=tables, version=result.version)  # noqa: E731
                 written(result, done, data_upload_nonce=nonce + 1)  # and a fresh uploader
 
 # --- versions: list, compare with today (when asked), restore ----------------------------------
 with tab_versions:
-    versions_tab(folder, ctx.user)
+    versions_tab(data_store, ctx.user)
 
 # --- templates, the header mapping, download all ------------------------------------------------
 with tab_templates:
-    templates(folder, ctx.full)
+    templates(data_store, ctx.full)

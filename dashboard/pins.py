@@ -1,5 +1,6 @@
 """Pinning a testimonial's highlight: one cell of ``testimonials.csv`` changed and saved
-through the data store (read and written under its lock, validated, versioned, atomic)."""
+through the data store, a folder or the database (read and written under its lock, validated,
+versioned, atomic)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import store
+from dashboard.stores import Store, as_store
 from dashboard.voices.highlights import pin_is_valid
 
 
@@ -31,17 +32,17 @@ def pin_highlight(frame: pd.DataFrame, testimonial_id: str, sentence: str) -> pd
     return out
 
 
-def save_pin(folder: str | Path, testimonial_id: str, sentence: str, *, actor: str = ""):
-    """Pin ``sentence`` as the highlight of one testimonial, through the data store.
+def save_pin(where: Store | str | Path, testimonial_id: str, sentence: str, *, actor: str = ""):
+    """Pin ``sentence`` as the highlight of one testimonial, through the data store (a
+    ``Store``, or a data folder's path).
 
-    ``dashboard.store.update_table`` reads the file as it is now, changes one cell and saves
+    The store's ``update_table`` reads the file as it is now, changes one cell and saves
     it under one hold of the store's lock, so a save made meanwhile (an upload) is kept, never
     undone; validated, versioned, atomic as every save. Returns its ``SaveResult``; the caller
     clears the data cache after a successful save. Raises as ``pin_highlight`` does, and
     ``FileNotFoundError`` when the folder has no testimonials file.
     """
-    return store.update_table(
-        folder,
+    return as_store(where).update_table(
         "testimonials",
         lambda frame: pin_highlight(frame, testimonial_id, sentence),
         actor=actor,

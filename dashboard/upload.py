@@ -22,7 +22,8 @@ from dashboard.data import cross_table_problems, parse_table
 from dashboard.i18n import t
 from dashboard.problems import Problem, errors
 from dashboard.reading import XLSX_MAGIC, read_table, xlsx_archive_problems
-from dashboard.store import cell_text, column_text, read_sources
+from dashboard.store import cell_text, column_text
+from dashboard.stores import Store, as_store
 
 DEFAULT_MAX_UPLOAD_MB = 20.0
 DEFAULT_MAX_ROWS = 200_000
@@ -214,13 +215,13 @@ def read_upload(upload: Upload) -> tuple[pd.DataFrame | None, list[Problem]]:
     return typed, problems
 
 
-def current_tables(folder: str | Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """The folder's tables typed as the loader types them (indexed by spreadsheet row), and
-    the file each came from (read under the save lock, never half a save). Tables that cannot
+def current_tables(folder: Store | str | Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """The store's (or data folder's) tables typed as the loader types them (indexed by
+    spreadsheet row), and the file each came from (never half a save). Tables that cannot
     be read are left out."""
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
-    for table, (name, body) in read_sources(folder).items():
+    for table, (name, body) in as_store(folder).read_sources().items():
         raw, _ = read_table(name, body)
         if raw is None:
             continue
@@ -430,12 +431,12 @@ def template_bytes(
     return exports.xlsx_bytes({table: frame})
 
 
-def zip_tables(folder: str | Path) -> bytes:
-    """Every current table of ``folder`` in one zip, as ``<table>.csv`` in UTF-8 with a BOM:
-    the cells as written in the files, formulas neutralised (``exports``); it uploads back
-    unchanged."""
+def zip_tables(folder: Store | str | Path) -> bytes:
+    """Every current table of the store (or data folder) in one zip, as ``<table>.csv`` in
+    UTF-8 with a BOM: the cells as written in the files, formulas neutralised (``exports``);
+    it uploads back unchanged."""
     files = {}
-    for table, (name, body) in read_sources(folder).items():
+    for table, (name, body) in as_store(folder).read_sources().items():
         raw, _ = read_table(name, body)
         if raw is not None:
             files[f"{table}.csv"] = exports.csv_bytes(raw.reset_index(drop=True))

@@ -44,14 +44,16 @@ def test_visitors_loading_at_once_read_the_folder_once(monkeypatch, data_copy):
     import threading
 
     calls, gate = [], threading.Event()
-    load = cache.load_dataset
+    from dashboard import stores
+
+    load = stores.load_dataset
 
     def slow_load(folder):
         calls.append(folder)
         gate.wait(5)
         return load(folder)
 
-    monkeypatch.setattr(cache, "load_dataset", slow_load)
+    monkeypatch.setattr(stores, "load_dataset", slow_load)
     cache.clear()
     loaded, start = [], threading.Barrier(6)
 

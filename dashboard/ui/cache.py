@@ -1,4 +1,11 @@
-"""The one cached loader: a data folder -> its ``Dataset``, read once per change of its files.
+"""The one cached loader: the data store -> its ``Dataset``, read once per version of its data.
+
+The store is the PostgreSQL database of ``DASHBOARD_DATABASE_URL`` or of the
+``[connections.dashboard]`` entry of ``.streamlit/secrets.toml`` (as ``st.connection("sql")``
+reads it), else the data folder (``DASHBOARD_DATA_DIR``, else the bundled ``data/``). Every
+rerun asks the store for its fingerprint (a folder's file stats; a database's current version
+id, one indexed SELECT), and the dataset is cached under it: a save made by any server is drawn
+by every other on its next rerun, never an older copy.
 
 Streamlit adapters live in ``dashboard/ui/``; the rest of ``dashboard/`` never imports it.
 """
@@ -11,16 +18,39 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import store
-from dashboard.data import Dataset, fingerprint, load_dataset
+from dashboard.data import Dataset, LoadResult
 from dashboard.problems import Problem
+from dashboard.stores import DATABASE_URL_ENV, FolderStore, Store, open_store, url_from_settings
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+SECRETS_CONNECTION = "dashboard"  # [connections.dashboard] in .streamlit/secrets.toml
 
 
 def data_dir() -> str:
     """The data folder: ``DASHBOARD_DATA_DIR`` when set, else the bundled ``data/``."""
     return os.environ.get("DASHBOARD_DATA_DIR") or str(DEFAULT_DATA_DIR)
+
+
+def database_url() -> str:
+    """The database to use: ``DASHBOARD_DATABASE_URL``, else ``[connections.dashboard]`` of
+    the secrets file; empty for none (the data folder is used)."""
+    if os.environ.get(DATABASE_URL_ENV):
+        return os.environ[DATABASE_URL_ENV]
+    try:
+        settings = st.secrets.get("connections", {}).get(SECRETS_CONNECTION)
+    except Exception:  # no secrets file at all
+        return ""
+    return url_from_settings(dict(settings)) if settings else ""
+
+
+@st.cache_resource(show_spinner=False)
+def _open(url: str, folder: str) -> Store:
+    return open_store(url, folder)
+
+
+def current() -> Store:
+    """The store every page reads and saves through (one per server, with its pool)."""
+    return _open(database_url(), data_dir())
 
 
 @dataclass(frozen=True)
@@ -36,9 +66,9 @@ class Loaded:
 # cache_resource, not cache_data: the Dataset is immutable and shared, and cache_data would
 # unpickle a copy of every table on every rerun.
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _load(folder: str, key: str):
-    store.recover(folder)  # a save cut off by a crash is rolled back before anything is read
-    return load_dataset(folder)
+def _load(key: str, version: str, _store: Store):
+    _store.recover()  # a save cut off by a crash is rolled back before anything is read
+    return _store.load()
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,20 +76,34 @@ def _last_good() -> dict[str, Dataset]:
     return {}
 
 
-def load(folder: str | None = None) -> Loaded:
-    """The folder's dataset, re-read only when a file's size or modification time changed.
+def _read(source: Store) -> LoadResult:
+    try:
+        version = source.fingerprint()
+    except Exception as exc:  # the database is down: the problem, and the last good data
+        detail = (
+            ("detail", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"),
+        )
+        return LoadResult(
+            None, (Problem(source.key, None, None, "store_unavailable", params=detail),)
+        )
+    return _load(source.key, version, source)
 
-    When the files now fail validation, the last good dataset this server loaded is kept.
+
+def load(folder: str | None = None) -> Loaded:
+    """The store's dataset (``folder``: that data folder instead), re-read only when its
+    fingerprint changed.
+
+    When the data now fails validation, the last good dataset this server loaded is kept.
     """
-    folder = folder or data_dir()
-    result = _load(folder, fingerprint(folder))
+    source = FolderStore(folder) if folder else current()
+    result = _read(source)
     good = _last_good()
     if result.ok:
-        good[folder] = result.dataset
+        good[source.key] = result.dataset
         return Loaded(result.dataset, result.problems, stale=False)
-    return Loaded(good.get(folder), result.problems, stale=folder in good)
+    return Loaded(good.get(source.key), result.problems, stale=source.key in good)
 
 
 def clear() -> None:
-    """Forget every loaded dataset (after a save, so every session reads the new files)."""
+    """Forget every loaded dataset (after a save, so every session reads the new data)."""
     _load.clear()

@@ -7,11 +7,12 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import schema, store, upload
-from dashboard.data import Dataset, fingerprint
+from dashboard.data import Dataset
 from dashboard.i18n import format_number
+from dashboard.stores import Store
 from dashboard.ui import cache
 from dashboard.ui.shell import context, show_problems
-from dashboard.versions import keep_rule, list_versions
+from dashboard.versions import keep_rule
 from dashboard.views import data as view
 
 
@@ -21,6 +22,9 @@ def written(result: store.SaveResult, flash: Callable[[], str], **state) -> None
     failure, the problems."""
     ctx = context()
     if not result.ok:
+        if any(p.code == "changed_since_check" for p in result.problems):
+            stale()
+            return
         st.error(ctx.t("data.save.failed"), icon=":material/error:")
         show_problems(result.problems, ctx.lang)
         return
@@ -29,6 +33,24 @@ def written(result: store.SaveResult, flash: Callable[[], str], **state) -> None
     st.session_state.pop("data_version", None)  # show the newest version first
     st.session_state.update(state, data_flash=flash())
     st.rerun()
+
+
+def stale() -> None:
+    """A save refused because someone saved a newer version since this page read the data:
+    say so, and offer to read today's data (the check and the changes are then made again)."""
+    t = context().t
+    st.warning(
+        f"{t('store.stale.title')}\n\n{t('store.stale.reload')}", icon=":material/sync_problem:"
+    )
+    st.button(
+        t("store.stale.button"), key="store_reload", icon=":material/refresh:", on_click=reload
+    )
+
+
+def reload() -> None:
+    """Forget this session's check and every loaded dataset: the next run reads today's data."""
+    st.session_state.pop("data_check", None)
+    cache.clear()
 
 
 def show_diff(diff: upload.TableDiff, key: str) -> None:
@@ -65,7 +87,7 @@ def confirm_removals(halved: dict[str, tuple[int, int]], nonce: int) -> bool:
     return confirmed
 
 
-def checked_uploads(folder: str, uploads: list[upload.Upload], signature: tuple):
+def checked_uploads(folder: Store, uploads: list[upload.Upload], signature: tuple):
     """``views.data.check`` of the uploads with a progress bar, kept in the session for the
     same files, tables and folder (``signature``): (the check, the changes per table, the
     tables the save would more than halve)."""
@@ -90,7 +112,7 @@ def checked_uploads(folder: str, uploads: list[upload.Upload], signature: tuple)
     return found
 
 
-def templates(folder: str, ds: Dataset) -> None:
+def templates(folder: Store, ds: Dataset) -> None:
     """ "Download all data", a CSV and an Excel template per table (an example row from ``ds``),
     and how file names and headers map to the tables."""
     t, lang = context().t, context().lang
@@ -143,7 +165,7 @@ COMPARED = "data_compared"  # {(version id, fingerprint of today's files): chang
 COMPARED_KEPT = 4
 
 
-def compared(folder: str, version_id: str, base: str) -> dict[str, upload.TableDiff] | None:
+def compared(folder: Store, version_id: str, base: str) -> dict[str, upload.TableDiff] | None:
     """What restoring ``version_id`` would change, once the user asks for it (the button
     "Compare with today's data", drawn here until then): remembered in the session for that
     version and today's files (``base``: their fingerprint), never computed on a mere rerun
@@ -169,11 +191,11 @@ def compared(folder: str, version_id: str, base: str) -> dict[str, upload.TableD
     return changes
 
 
-def versions_tab(folder: str, user: str) -> None:
+def versions_tab(folder: Store, user: str) -> None:
     """The versions tab: the retention rule, the versions kept, what restoring the chosen one
     would change (once asked, ``compared``), and its restore button (as ``user``)."""
     t, lang = context().t, context().lang
-    versions = list_versions(folder)
+    versions = folder.list_versions()
     st.caption(t("data.versions.intro"))
     keep, days = keep_rule()
     st.caption(t("data.versions.kept", versions=format_number(keep, lang), days=days))
@@ -188,7 +210,7 @@ def versions_tab(folder: str, user: str) -> None:
             format_func=lambda vid: view.version_label(by_id[vid], lang),
             key="data_version",
         )
-        base = fingerprint(folder)  # today's files, as this run shows them
+        base = folder.fingerprint()  # today's data, as this run shows it
         changes = compared(folder, chosen, base)
         if changes is not None:
             st.markdown(t("data.versions.compare"))
@@ -207,9 +229,7 @@ def versions_tab(folder: str, user: str) -> None:
         )
         if restore:
             try:
-                result = store.restore_version(
-                    folder, chosen, actor=user, expected=held("data_restore")
-                )
+                result = folder.restore_version(chosen, actor=user, expected=held("data_restore"))
             except KeyError:  # removed by a prune since the list was read
                 st.error(t("data.versions.gone"), icon=":material/error:")
             else:

@@ -58,7 +58,7 @@ def pin_controls(row: dict, ctx: Context) -> None:
         disabled=choice == pick.current,
     ):
         try:
-            result = save_pin(cache.data_dir(), tid, choice, actor=ctx.user)
+            result = save_pin(cache.current(), tid, choice, actor=ctx.user)
         except (OSError, KeyError, ValueError) as exc:
             st.error(t("voices.pin.error", detail=type(exc).__name__))
             st.code(str(exc), language=None, wrap_lines=True)

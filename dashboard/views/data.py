@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from dashboard import schema, upload, versions
 from dashboard.i18n import t
+from dashboard.stores import Store, as_store, frames_of
 
 # the template formats offered per table: (extension, button label, MIME type)
 TEMPLATE_FORMATS = (
@@ -17,15 +18,15 @@ TEMPLATE_FORMATS = (
 
 
 def check(
-    folder: str,
+    folder: Store | str,
     uploads: list[upload.Upload],
     on_step: Callable[[int, int, str], None] | None = None,
     on_diff: Callable[[], None] | None = None,
 ) -> tuple[upload.CheckResult, dict[str, upload.TableDiff], dict[str, tuple[int, int]]]:
-    """The uploads checked against the folder's current tables, each checked table's changes
-    (none when a problem blocks the save), and the tables the save would more than halve
-    (``large_removals``). ``on_step(i, n, file)`` reports each file read, ``on_diff()`` the
-    start of the comparison."""
+    """The uploads checked against the store's (or data folder's) current tables, each
+    checked table's changes (none when a problem blocks the save), and the tables the save
+    would more than halve (``large_removals``). ``on_step(i, n, file)`` reports each file
+    read, ``on_diff()`` the start of the comparison."""
     current, current_files = upload.current_tables(folder)
     checked = upload.check_uploads(uploads, current, current_files, on_step=on_step)
     diffs = {}
@@ -52,11 +53,11 @@ def large_removals(
     }
 
 
-def restore_changes(folder: str, version_id: str) -> dict[str, upload.TableDiff]:
+def restore_changes(folder: Store | str, version_id: str) -> dict[str, upload.TableDiff]:
     """What restoring version ``version_id`` would change, by table (unchanged tables left
     out; empty when the version is today's data)."""
     current, _ = upload.current_tables(folder)
-    old = versions.version_frames(folder, version_id)
+    old = frames_of(as_store(folder).version_sources(version_id))
     diffs = {
         table: upload.diff_table(table, current.get(table), old[table])
         for table in schema.TABLES
