@@ -1,5 +1,6 @@
-"""A town's map as a PNG for its report: Japan's prefectures (the town's filled in) and the town
-as a dot, drawn by kaleido with Debian's Chromium, once per town and language and process."""
+"""A town's map as a PNG for its report: Japan's prefectures (the town's filled in), the town's
+own outline (N03, credited in the picture) and the town as a dot, drawn by kaleido with Debian's
+Chromium, once per town and language and process."""
 
 from __future__ import annotations
 
@@ -10,16 +11,38 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from dashboard import outlines
 from dashboard.geo import prefecture_geojson
 from dashboard.i18n import town_name
+from dashboard.municipal import COLUMN as CODE
 
 CHROMIUM = "/usr/bin/chromium"
 SIZE = 520  # px, width and height of the image
+ZOOM = 4.2  # Japan around a town without an outline
+OUTLINE_ZOOM = 6.3  # a town with one: its outline readable, its region of Japan around it
+OUTLINE_COLOUR = "#D55E00"
+
+
+def _credit_lines(lang: str) -> str:
+    """The credit broken into lines that fit the picture (plotly's ``<br>``)."""
+    import textwrap
+
+    if lang == "ja":
+        return outlines.CREDIT_JA
+    gloss = textwrap.wrap(f"({outlines.CREDIT_EN})", 95)
+    return "<br>".join([outlines.CREDIT_JA, *gloss])
+
+
+def _town_code(region: dict) -> str | None:
+    code = region.get(CODE)
+    return code if isinstance(code, str) and outlines.has_outline(code) else None
 
 
 def map_figure(region: dict, lang: str) -> go.Figure:
-    """A plotly map of the prefectures (``dashboard.geo``), the town's filled in, and the town
-    as a labelled dot in ``lang``, on a blank background (draws offline)."""
+    """A plotly map of the prefectures (``dashboard.geo``), the town's filled in, the town's
+    own outline when its ``municipality_code`` has one (with the credit MLIT asks for along the
+    bottom), and the town as a labelled dot in ``lang``, on a blank background (draws
+    offline)."""
     geojson = prefecture_geojson()
     code = int(region["prefecture_code"])
     ids = [feature["id"] for feature in geojson["features"]]
@@ -38,6 +61,36 @@ def map_figure(region: dict, lang: str) -> go.Figure:
             hoverinfo="skip",
         )
     )
+    town_code = _town_code(region)
+    if town_code:
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=outlines.outline_geojson([town_code]),
+                locations=[town_code],
+                featureidkey="id",
+                z=[1],
+                colorscale=[[0, OUTLINE_COLOUR], [1, OUTLINE_COLOUR]],
+                marker_opacity=0.35,
+                marker_line_color=OUTLINE_COLOUR,
+                marker_line_width=2,
+                showscale=False,
+                hoverinfo="skip",
+                name="outline",
+            )
+        )
+        fig.add_annotation(
+            text=_credit_lines(lang),
+            x=0.01,
+            y=0.01,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font={"size": 9, "color": "#52606d"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
     fig.add_trace(
         go.Scattermap(
             lat=[float(region["lat"])],
@@ -54,7 +107,7 @@ def map_figure(region: dict, lang: str) -> go.Figure:
         map={
             "style": "white-bg",
             "center": {"lat": float(region["lat"]), "lon": float(region["lon"])},
-            "zoom": 4.2,
+            "zoom": OUTLINE_ZOOM if town_code else ZOOM,
         },
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         width=SIZE,
@@ -125,6 +178,7 @@ def _map_key(region: dict, lang: str) -> tuple:
         float(region["lon"]),
         str(region["name_en"]),
         str(region["name_ja"]),
+        str(region.get(CODE)),
         lang,
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import access
+from dashboard import access, outlines
 from dashboard.access import PUBLIC, STAFF, Viewer
 from dashboard.i18n import t
 from dashboard.maps.assets import STATIC_URL, static_url
@@ -102,10 +102,13 @@ def test_a_town_not_on_the_map_has_no_panel(dataset):
 
 def test_the_map_notes_name_iwates_eleven_as_the_darkest_shade(dataset):
     partner = maps.partner_view(dataset, "en", PUBLIC)
-    # five towns: no clustering note
+    # five towns: no clustering note; the outlines' credit, as MLIT asks
     assert partner.notes == (
         t("maps.towns.legend", "en", n="11"),
         t("maps.towns.offline", "en"),
+        "「国土数値情報（行政区域データ）」（国土交通省）を加工して作成 (Created by processing the "
+        "National Land Numerical Information (Administrative Areas), Ministry of Land, "
+        "Infrastructure, Transport and Tourism)",
     )
     assert partner.names == {
         "shimokawa": "Shimokawa",
@@ -118,7 +121,10 @@ def test_the_map_notes_name_iwates_eleven_as_the_darkest_shade(dataset):
 
 def test_yames_one_person_gives_the_public_no_shading_note(dataset):
     yame = apply_filters(dataset, Filters(towns=("yame",)))
-    assert maps.partner_view(yame, "en", PUBLIC).notes == (t("maps.towns.offline", "en"),)
+    assert maps.partner_view(yame, "en", PUBLIC).notes == (
+        t("maps.towns.offline", "en"),
+        outlines.credit("en"),
+    )
     assert maps.partner_view(yame, "en", STAFF).notes[0] == t("maps.towns.legend", "en", n="1")
 
 

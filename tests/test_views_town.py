@@ -10,6 +10,7 @@ import pytest
 from dashboard import access
 from dashboard.access import PUBLIC, STAFF, Viewer
 from dashboard.metrics import Filters
+from dashboard.outlines import CREDIT_JA
 from dashboard.views import town as town_view
 
 pytestmark = pytest.mark.unit
@@ -140,9 +141,13 @@ def test_yames_program_for_the_public_shows_its_small_counts_masked(public):
 def test_tonos_heading_in_both_languages(dataset):
     en = town_view.town_page(dataset, "tono", "en", STAFF)
     assert (en.title, en.subtitle) == ("Tono · 遠野市", "Iwate · a partner town of Sosei Partners")
-    assert en.map_caption == "Tono, Iwate"
+    # the caption, then on a line of its own the credit of the outline the map draws
+    caption, credit = en.map_caption.split("  \n")
+    assert caption == "Tono, Iwate"
+    assert credit.startswith(f"{CREDIT_JA} \\(Created")
     ja = town_view.town_page(dataset, "tono", "ja", STAFF)
-    assert (ja.title, ja.map_caption) == ("遠野市　Tono", "岩手県遠野市")
+    assert ja.title == "遠野市　Tono"
+    assert ja.map_caption == f"岩手県遠野市  \n{CREDIT_JA}"
 
 
 def test_tonos_outcome_items_in_both_languages(dataset):

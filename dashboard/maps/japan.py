@@ -1,9 +1,9 @@
 """Leaflet (folium) maps of Japan: the partner-towns map and the town page's small map.
 
 Leaflet and the marker-cluster plugin come from the app's ``static/`` (``assets``), the
-prefecture shapes from the ``japanmap`` package (``dashboard.geo``): only the OpenStreetMap
-basemap tiles need the internet; without it the shapes and markers still draw on a blank
-background.
+prefecture shapes from the ``japanmap`` package (``dashboard.geo``), the towns' own outlines from
+N03 (``dashboard.outlines``, credited in the map's corner): only the OpenStreetMap basemap tiles
+need the internet; without it the shapes and markers still draw on a blank background.
 
 Every text from the data reaches the map's script as JSON: the partner map's marker rows
 (``MARKER_CALLBACK``, tooltip and popup HTML escaped in Python), the town map's marker tooltip
@@ -20,18 +20,21 @@ import folium.plugins
 import pandas as pd
 import plotly.express as px
 
+from dashboard import outlines
 from dashboard.data import Dataset
 from dashboard.geo import prefecture_geojson
 from dashboard.i18n import other_lang, t, town_name
 from dashboard.maps import legend
 from dashboard.maps.assets import STATIC_URL, offline_assets
-from dashboard.maps.tooltips import TextGeoJsonTooltip, TextTooltip
+from dashboard.maps.tooltips import Attribution, TextGeoJsonTooltip, TextTooltip
 from dashboard.memo import memo
+from dashboard.municipal import COLUMN as CODE
 
 # Above this many towns the markers cluster; below it every town keeps its own marker.
 CLUSTER_ABOVE = 30
 TILES = "OpenStreetMap"
 JAPAN_BOUNDS = [[30.9, 128.6], [45.6, 145.9]]  # Kyushu to Hokkaido (Okinawa lies outside)
+OUTLINE_COLOUR = "#D55E00"  # a town's own outline, the colour of its pin in the report
 
 
 def _shade(values: pd.Series) -> list[str]:
@@ -92,6 +95,63 @@ def _prefecture_layer(
         }
 
     layer = folium.GeoJson(shapes, name=t("maps.layer.prefectures", lang), style_function=shade)
+    return layer.add_child(TextGeoJsonTooltip(["label", "people_text"]))
+
+
+def _code(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def municipality_layer(towns: pd.DataFrame, lang: str) -> folium.GeoJson | None:
+    """The towns' own municipalities (``municipality_code``), shaded by people like the
+    prefectures they lie in, a masked count in the masked shade; towns sharing a municipality
+    are one shape naming them all. None when no town has an outline.
+
+    ``towns`` is ``town_summary`` with the ``*_shown`` columns of ``partner_map``."""
+    if CODE not in towns.columns:
+        return None
+    rows = [r for r in towns.to_dict("records") if outlines.has_outline(_code(r[CODE]) or "")]
+    if not rows:
+        return None
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row[CODE], []).append(row)
+    people = pd.Series(
+        [sum(int(r["people"]) for r in g if not isinstance(r["people_shown"], str))
+         for g in groups.values()]
+    )  # fmt: skip
+    fills = dict(zip(groups, _shade(people), strict=True))
+    props = {}
+    for code, group in groups.items():
+        if all(isinstance(r["people_shown"], str) for r in group):
+            fills[code] = legend.MASKED_FILL
+        name = outlines.properties(code)["name_ja"]
+        shown = [
+            t("maps.popup.people", lang, n=legend.shown(r["people_shown"], lang)) for r in group
+        ]
+        label = ", ".join(town_name(r, lang) for r in group[:5])
+        if len(group) > 5:
+            label += " …"
+        props[code] = {
+            "label": label
+            if label == name
+            else (f"{label}（{name}）" if lang == "ja" else f"{label} ({name})"),
+            "people_text": shown[0] if len(shown) == 1 else " / ".join(shown[:5]),
+            "fill": fills[code],
+        }
+    shapes = outlines.outline_geojson(groups, props)
+
+    def shade(feature):
+        return {
+            "fillColor": feature["properties"]["fill"],
+            "color": "#3e4c59",
+            "weight": 1.0,
+            "fillOpacity": 0.9,
+        }
+
+    layer = folium.GeoJson(
+        shapes, name=t("municipal.layer.towns", lang), style_function=shade, smooth_factor=0.5
+    )
     return layer.add_child(TextGeoJsonTooltip(["label", "people_text"]))
 
 
@@ -200,7 +260,8 @@ def partner_map(
     cluster_above: int = CLUSTER_ABOVE,
     height: int = 560,
 ) -> folium.Map:
-    """The partner-towns map: prefectures shaded by people hosted, one marker per town.
+    """The partner-towns map: prefectures shaded by people hosted, the towns' own
+    municipalities shaded inside them (``municipality_layer``), one marker per town.
 
     ``towns`` is ``town_summary`` (optionally with ``people_shown``/``reported_shown``/
     ``unknown_shown`` columns holding masked counts such as "<3"); ``prefectures`` is
@@ -218,6 +279,10 @@ def partner_map(
         control_scale=True,
     )
     _prefecture_layer(prefectures, lang, prefecture_masked).add_to(fmap)
+    municipalities = municipality_layer(towns, lang)
+    if municipalities is not None:
+        municipalities.add_to(fmap)
+        fmap.add_child(Attribution(outlines.credit(lang)))
     rows = towns.to_dict("records")
     data = [
         [
@@ -256,11 +321,13 @@ def town_map(
     asset_base: str = STATIC_URL,
     height: int = 300,
 ) -> folium.Map:
-    """A small map of Japan for one town's page: its prefecture filled, the town as a marker.
+    """A small map for one town's page: its prefecture filled, the town's own outline drawn
+    (when its ``municipality_code`` has one, credited in the corner) and the town as a marker.
 
     Works offline like ``partner_map`` (show it with
-    ``map_view.show(m, "town_map", 300)``). The view is Japan around
-    the town. Raises ``KeyError`` for a region_id not in ``ds.regions``.
+    ``map_view.show(m, "town_map", 300)``). The view is the town's outline with its
+    surroundings, or Japan around the town without one. Raises ``KeyError`` for a region_id not
+    in ``ds.regions``.
     """
     regions = ds.regions.set_index("region_id")
     if region_id not in regions.index:
@@ -289,10 +356,38 @@ def town_map(
             "fillOpacity": 0.8 if f["id"] == code else 0.5,
         },
     ).add_child(TextGeoJsonTooltip(["label"])).add_to(fmap)
+    town_code = _code(region.get(CODE))
+    box = outlines.bounds(town_code) if town_code else None
+    if box is not None:
+        own = outlines.outline_geojson([town_code], {town_code: {"label": name}})
+        folium.GeoJson(
+            own,
+            name=t("municipal.layer.town", lang),
+            style_function=lambda f: {
+                "fillColor": OUTLINE_COLOUR,
+                "color": OUTLINE_COLOUR,
+                "weight": 2.0,
+                "fillOpacity": 0.25,
+            },
+        ).add_child(TextGeoJsonTooltip(["label"])).add_to(fmap)
+        fmap.add_child(Attribution(outlines.credit(lang)))
     # the name as data: folium's own tooltip pastes it into a template literal, where ` and
     # ${...} would run
     marker = folium.Marker([float(region["lat"]), float(region["lon"])])
     marker.add_child(TextTooltip(name)).add_to(fmap)
     lat, lon = float(region["lat"]), float(region["lon"])
-    fmap.fit_bounds([[lat - 3.0, lon - 4.0], [lat + 3.0, lon + 4.0]])
+    if box is None:
+        fmap.fit_bounds([[lat - 3.0, lon - 4.0], [lat + 3.0, lon + 4.0]])
+    else:  # the outline and about as much again around it, at least a degree across
+        south, west, north, east = box
+        pad_lat = max((north - south) * 0.6, 0.5 - (north - south) / 2)
+        pad_lon = max((east - west) * 0.6, 0.5 - (east - west) / 2)
+        fmap.fit_bounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]])
     return offline_assets(fmap, asset_base)
+
+
+def outline_credit(region: dict, lang: str) -> str:
+    """The credit of the outlines (``outlines.credit``) when ``town_map`` draws the town's
+    outline, else ""."""
+    code = _code(region.get(CODE))
+    return outlines.credit(lang) if code and outlines.has_outline(code) else ""

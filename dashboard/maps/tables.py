@@ -30,9 +30,10 @@ def _people_by_town(ds: Dataset) -> pd.DataFrame:
 
 @memo
 def town_summary(ds: Dataset) -> pd.DataFrame:
-    """One row per town of ``ds.regions``: region_id, name_en, name_ja, prefecture_code, lat,
-    lon, programs, people (distinct people listed), reported (the organisation's head count
-    added over programs where it gave one, else listed, as ``metrics.participants_by_town``),
+    """One row per town of ``ds.regions``: region_id, name_en, name_ja, municipality_code (None
+    where not given), prefecture_code, lat, lon, programs, people (distinct people listed),
+    reported (the organisation's head count added over programs where it gave one, else listed,
+    as ``metrics.participants_by_town``),
     countries (sorted tuple of known alpha-2 codes), unknown (people of unknown nationality),
     program_list (tuple of (title, start_date, end_date) sorted by start, undated last).
     """
@@ -52,6 +53,8 @@ def town_summary(ds: Dataset) -> pd.DataFrame:
         lists.setdefault(rid, []).append((title, start, end))
     program_list = {rid: tuple(items) for rid, items in lists.items()}
     out = ds.regions[["region_id", "name_en", "name_ja", "prefecture_code", "lat", "lon"]].copy()
+    codes = ds.regions.get("municipality_code")
+    out.insert(3, "municipality_code", None if codes is None else codes.to_numpy(dtype=object))
     ids = out["region_id"]
     out["programs"] = ids.map(by_town["programs"]).fillna(0).astype(int).to_numpy()
     out["people"] = ids.map(by_town["listed"]).fillna(0).astype(int).to_numpy()

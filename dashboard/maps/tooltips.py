@@ -62,3 +62,20 @@ class TextGeoJsonTooltip(MacroElement):
         self._name = "TextGeoJsonTooltip"
         self.fields = list(fields)
         self.options = {"sticky": sticky, "className": "foliumtooltip"}
+
+
+class Attribution(MacroElement):
+    """A credit in the map's attribution corner, added to the map it is a child of; the text
+    reaches Leaflet HTML-escaped, as a JSON string."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.html|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = str(text)
+        self.html = html.escape(self.text)

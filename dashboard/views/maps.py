@@ -14,7 +14,7 @@ import folium
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import access
+from dashboard import access, municipal, outlines
 from dashboard.access import Viewer, mask_count, small_cells
 from dashboard.data import Dataset
 from dashboard.i18n import (
@@ -97,6 +97,8 @@ def _map_notes(
     if len(towns) > CLUSTER_ABOVE:
         notes.append(t("maps.towns.many", lang, n=format_number(len(towns), lang)))
     notes.append(t("maps.towns.offline", lang))
+    if municipal.COLUMN in towns and towns[municipal.COLUMN].map(outlines.has_outline).any():
+        notes.append(outlines.credit(lang))  # MLIT's terms: wherever the outlines are shown
     return tuple(notes)
 
 
