@@ -31,6 +31,7 @@ from dashboard.i18n import (
     t,
     town_name,
 )
+from dashboard.maps.japan import outline_credit
 from dashboard.mapshot import map_figure, map_png
 from dashboard.palette import NEUTRAL, town_colours
 from dashboard.views.relations import ministries_terms
@@ -106,6 +107,7 @@ def town_report(
         "h_source": t("report.source", lang),
         "source_text": t("report.source_text", lang),
         "region_source": region.get("source", ""),
+        "outline_credit": outline_credit(region, lang),  # the map draws the N03 outline
     }
     if not empty:
         png = map_png(region, lang) if map_image is True else (map_image or None)

@@ -30,7 +30,7 @@ from dashboard.i18n import (
     town_name,
     town_names,
 )
-from dashboard.maps.japan import town_map
+from dashboard.maps.japan import outline_credit, town_map
 from dashboard.markup import escape_markdown, md
 from dashboard.memo import memo
 from dashboard.metrics import Filters
@@ -438,7 +438,8 @@ def _town_page(ds: Dataset, region_id: str, lang: str, viewer: Viewer, on: dt.da
         if prefecture
         else t("town.subtitle_no_pref", lang),
         "map": town_map(ds, region_id, lang),
-        "map_caption": md("town.map.caption", lang, town=name, prefecture=prefecture),
+        "map_caption": md("town.map.caption", lang, town=name, prefecture=prefecture)
+        + (f"  \n{escape_markdown(credit)}" if (credit := outline_credit(region, lang)) else ""),
     }
     rel = towns.relationship(ds, region_id)
     if rel.programs == 0:
