@@ -7,7 +7,7 @@ dataset, not from the sidebar's other filters, so the page always shows the whol
 import streamlit as st
 
 from dashboard import mapshot, report
-from dashboard.ui import map_view, present, relations_block, town_picker
+from dashboard.ui import embed, map_view, present, relations_block, town_picker
 from dashboard.ui.meeting import pdf_report, slides_deck
 from dashboard.ui.shell import context
 from dashboard.views import town as town_view
@@ -24,6 +24,7 @@ rid = region["region_id"]
 page = town_view.town_page(ds, rid, lang, viewer)
 st.title(page.title)
 st.caption(page.subtitle)
+embed.copy_control(ctx, rid, page.name)  # the <iframe> for a municipality's site
 if note := town_view.whole_town_note(ctx.filters, lang):
     st.caption(note)
 
