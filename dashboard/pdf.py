@@ -46,6 +46,13 @@ FOOTER = (
 )
 
 
+# a section longer than what is left of a page may go on over the next one (a whole section
+# kept together left the first page empty but for the heading); its blocks stay whole
+PRINT_STYLE = (
+    "<style>@media print { section { break-inside: auto; page-break-inside: auto; } }</style>"
+)
+
+
 def chromium_path() -> str:
     """Where the browser is looked for: ``CHROMIUM_PATH`` when set, else Debian's."""
     return os.environ.get("CHROMIUM_PATH") or CHROMIUM
@@ -148,6 +155,7 @@ def town_pdf(
     if region is None:
         raise KeyError(region_id)
     html = town_report(ds, region_id, lang, made=made, map_image=map_image)
+    html = html.replace("</head>", PRINT_STYLE + "</head>", 1)
     title = t("report.title", lang, town=town_name(region, lang))
     return html_to_pdf(html, footer_html(title, lang, ds.version, when), lang)
 
