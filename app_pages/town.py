@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import mapshot, report
 from dashboard.ui import embed, map_view, present, relations_block, town_picker
 from dashboard.ui.meeting import pdf_report, slides_deck
-from dashboard.ui.shell import context
+from dashboard.ui.shell import context, metric_row
 from dashboard.views import town as town_view
 
 ctx = context()
@@ -60,10 +60,9 @@ with left:
     st.caption(t("town.section.relationship_intro", town=page.name))
     if page.provisional:
         st.warning(page.provisional, icon=":material/schedule:")
-    for column, card in zip(st.columns(len(page.cards)), page.cards, strict=True):
-        column.metric(card.label, card.value, help=card.help)
-    for line in page.notes:
-        st.text(line)
+    metric_row((card.label, card.value, card.help) for card in page.cards)
+    if page.notes:
+        st.text("\n".join(page.notes))
     if page.no_returning:
         st.caption(page.no_returning)
     relations_block.show(page, t)

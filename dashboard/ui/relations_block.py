@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.ui.shell import metric_row
+
 
 def show(page, t) -> None:
     """Draw ``page.relation_rows`` (``views.town.TownPage``) under their heading; ``t`` is the
@@ -11,7 +13,6 @@ def show(page, t) -> None:
     st.subheader(t("relations.section"))
     st.caption(t("relations.intro", town=page.name))
     for row in page.relation_rows:
-        for column, card in zip(st.columns(len(row)), row, strict=True):
-            column.metric(card.label, card.value, help=card.help)
-    for note in page.relation_notes:
-        st.text(note)
+        metric_row((card.label, card.value, card.help) for card in row)
+    if page.relation_notes:
+        st.text("\n".join(page.relation_notes))
