@@ -70,8 +70,8 @@ def partner_towns() -> None:
         if panel.prefecture:
             st.caption(panel.prefecture)
         columns = st.columns(2)
-        for i, (label, value) in enumerate(panel.metrics):
-            columns[i % 2].metric(label, value)
+        for i, (label, value, help_) in enumerate(panel.metrics):
+            columns[i % 2].metric(label, value, help=help_)
         if panel.reported:
             st.caption(panel.reported)
         if panel.programs:

@@ -3,7 +3,7 @@ came back."""
 
 import streamlit as st
 
-from dashboard import breakdowns
+from dashboard import breakdowns, glossary
 from dashboard.i18n import format_number
 from dashboard.ui.shell import context, section_block, table_with_download
 from dashboard.views import nationalities
@@ -23,7 +23,8 @@ if ds.participants.empty:
 
 cards = nationalities.headline_cards(ds, ctx.filters, viewer, lang)
 for column, (key, value) in zip(st.columns(len(cards.shown)), cards.shown.items(), strict=True):
-    column.metric(t(f"nationalities.metric.{key}"), value, help=t(f"nationalities.help.{key}"))
+    help_ = glossary.help_text(f"nationalities.{key}", lang)  # the figure catalog's
+    column.metric(t(f"nationalities.metric.{key}"), value, help=help_)
 if cards.masked:
     st.caption(t("access.small_counts"))
 hidden_all = t("nationalities.hidden_all")

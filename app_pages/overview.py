@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.glossary import help_text
 from dashboard.ui import present
 from dashboard.ui.meeting import slides_deck
 from dashboard.ui.shell import context, metric_row, section_block
@@ -17,7 +18,8 @@ head = overview.headline_cards(ctx.data, ctx.filters, ctx.viewer, lang)
 present.mark("numbers")
 for row in overview.card_rows(head.shown):
     metric_row(
-        (t(f"overview.metric.{key}"), head.shown[key], t(f"overview.help.{key}")) for key in row
+        (t(f"overview.metric.{key}"), head.shown[key], help_text(f"overview.{key}", lang))
+        for key in row
     )
 if head.notes:  # one element: paragraphs of one caption
     st.caption("\n\n".join(head.notes))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.glossary import provisional_note
 from dashboard.i18n import format_number
 from dashboard.markup import escape_markdown
 from dashboard.ui.shell import chart_block, context, table_with_download
@@ -16,6 +17,8 @@ n = lambda value: format_number(value, lang)  # noqa: E731
 
 st.title(t("timeline.title"))
 st.caption(t("timeline.subtitle"))
+if running := provisional_note(ds, lang, markdown=True):  # seasons still running
+    st.warning(running, icon=":material/schedule:")
 
 gantt = timeline.gantt_chart(ds, ctx.full, lang, viewer)
 undated = timeline.undated_cards(ds, ctx.full, lang, viewer)
@@ -96,8 +99,8 @@ chosen = st.selectbox(
 panel = timeline.program_panel(ds, chosen, lang, viewer) if chosen else None
 if panel:
     st.markdown(f"### {panel['heading']}")
-    for column, (name, value) in zip(st.columns([3, 1, 1, 1]), panel["cards"], strict=True):
-        column.metric(name, value)
+    for column, (name, value, help_) in zip(st.columns([3, 1, 1, 1]), panel["cards"], strict=True):
+        column.metric(name, value, help=help_)
     if panel["reported"]:
         st.caption(panel["reported"])
     if panel["masked"]:

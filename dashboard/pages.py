@@ -47,6 +47,7 @@ PAGES: tuple[Page, ...] = (
     Page("timeline.py", ":material/timeline:"),
     Page("town.py", ":material/location_city:"),
     Page("voices.py", ":material/format_quote:"),
+    Page("glossary.py", ":material/menu_book:"),
     Page("data.py", ":material/upload_file:", needs="manage_data"),
 )
 BY_NAME = {page.name: page for page in PAGES}

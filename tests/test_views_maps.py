@@ -39,7 +39,7 @@ def test_tonos_panel_shows_one_program_eleven_people_nine_countries_two_unknown(
     tono = panel(dataset)
     assert (tono.name, tono.other_name) == ("Tono", "遠野市")
     assert tono.prefecture == "Prefecture: Iwate"
-    assert tono.metrics == (
+    assert tuple(m[:2] for m in tono.metrics) == (
         ("Programs", "1"),
         ("People listed", "11"),
         ("Countries", "9"),
@@ -63,7 +63,7 @@ def test_tonos_panel_in_japanese_lists_its_dates_and_countries_the_japanese_way(
 
 
 def test_the_public_sees_tonos_two_people_of_unknown_nationality_as_under_three(dataset):
-    values = dict(panel(dataset, viewer=PUBLIC).metrics)
+    values = dict(m[:2] for m in panel(dataset, viewer=PUBLIC).metrics)
     assert values == {
         "Programs": "1",
         "People listed": "11",
@@ -85,7 +85,7 @@ def test_the_public_sees_tonos_two_people_of_unknown_nationality_as_under_three(
 def test_yames_panel_masks_its_countries_with_its_one_person_as_the_town_page_does(
     dataset, viewer, shown
 ):
-    values = dict(panel(dataset, viewer=viewer, region_id="yame").metrics)
+    values = dict(m[:2] for m in panel(dataset, viewer=viewer, region_id="yame").metrics)
     assert values["People listed"] == shown and values["Countries"] == shown
     page = town_view.town_page(access.scope(dataset, viewer), "yame", "en", viewer)
     cards = {card.key: card.value for card in page.cards}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import schema, store, upload
+from dashboard import glossary, schema, store, upload
 from dashboard.data import Dataset
 from dashboard.i18n import format_number
 from dashboard.stores import Store
@@ -56,10 +56,11 @@ def reload() -> None:
 def show_diff(diff: upload.TableDiff, key: str) -> None:
     """Counts, then the rows added, changed (old and new value) and removed."""
     t, lang = context().t, context().lang
-    cols = st.columns(3)
-    cols[0].metric(t("data.diff.added"), format_number(len(diff.added), lang))
-    cols[1].metric(t("data.diff.changed"), format_number(diff.changed_rows, lang))
-    cols[2].metric(t("data.diff.removed"), format_number(len(diff.removed), lang))
+    counts = {"added": len(diff.added), "changed": diff.changed_rows, "removed": len(diff.removed)}
+    for column, (name, count) in zip(st.columns(3), counts.items(), strict=True):
+        # the label and help text from the figure catalog
+        help_ = glossary.help_text(f"data.{name}", lang)
+        column.metric(glossary.label(f"data.{name}", lang), format_number(count, lang), help=help_)
     if diff.empty:
         st.caption(t("data.diff.none"))
         return

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dashboard import access, municipal, outlines
 from dashboard.access import Viewer, mask_count, small_cells
 from dashboard.data import Dataset
+from dashboard.glossary import help_text
 from dashboard.i18n import (
     country_name,
     format_date_range,
@@ -134,18 +135,18 @@ class TownPanel:
 
     ``name`` in the page's language, ``other_name`` in the other (plain text: the page escapes
     them for its Markdown); ``prefecture``, ``reported`` and ``countries`` are Markdown captions
-    (values escaped). ``prefecture`` (a caption, or
-    None); ``metrics``: (label, value) for programs, people, countries and unknown nationality,
-    two to a row; ``reported`` (the organisation's figure where it differs from the list, else
-    None); ``programs``: one "title\\ndates" per program, by start; ``countries`` (the "from ..."
-    caption, or None); ``link``: ``st.page_link``'s ``page`` and ``query_params`` for the
-    town's page, None when the viewer may not open it.
+    (values escaped). ``prefecture`` (a caption, or None); ``metrics``: (label, value, help)
+    for programs, people, countries and unknown nationality, two to a row; ``reported`` (the
+    organisation's figure where it differs from the list, else None); ``programs``: one
+    "title\\ndates" per program, by start; ``countries`` (the "from ..." caption, or None);
+    ``link``: ``st.page_link``'s ``page`` and ``query_params`` for the town's page, None when
+    the viewer may not open it.
     """
 
     name: str
     other_name: str
     prefecture: str | None
-    metrics: tuple[tuple[str, str], ...]
+    metrics: tuple[tuple[str, str, str], ...]
     reported: str | None
     programs: tuple[str, ...]
     countries: str | None
@@ -165,11 +166,14 @@ def town_panel(partner: PartnerView, region_id: str, lang: str, viewer: Viewer) 
     if code in pref.index:
         name_col = "name_ja" if lang == "ja" else "name_en"
         prefecture = md("maps.panel.prefecture", lang, name=pref.loc[code, name_col])
-    metrics = (
-        (t("maps.panel.programs", lang), n(int(row["programs"]))),
-        (t("maps.panel.people", lang), n(row["people_shown"])),
-        (t("maps.panel.countries", lang), n(row["countries_shown"])),
-        (t("maps.panel.unknown", lang), n(row["unknown_shown"])),
+    metrics = tuple(  # label, value, help (the figure catalog's)
+        (t(f"maps.panel.{key}", lang), n(value), help_text(f"maps.{key}", lang))
+        for key, value in (
+            ("programs", int(row["programs"])),
+            ("people", row["people_shown"]),
+            ("countries", row["countries_shown"]),
+            ("unknown", row["unknown_shown"]),
+        )
     )
     reported = None
     if row["reported_shown"] != row["people_shown"]:

@@ -10,6 +10,7 @@ from dashboard import charts
 from dashboard.access import Viewer, is_small, mask_headline
 from dashboard.charts import DRAWN_AT_MOST, Chart, Section
 from dashboard.data import Dataset
+from dashboard.glossary import provisional_note
 from dashboard.i18n import format_number, t, town_names
 from dashboard.memo import memo
 from dashboard.metrics import Filters, headline, participants_by_town
@@ -51,6 +52,8 @@ def headline_cards(ds: Dataset, filters: Filters, viewer: Viewer, lang: str) -> 
     ):
         if raw[key]:
             notes.append(t(f"overview.note.{note}", lang, n=n(h[key])))
+    if running := provisional_note(ds, lang, markdown=True):  # seasons still running
+        notes.insert(0, running)
     if any(isinstance(v, str) for v in h.values()):
         notes.append(t("access.small_counts", lang))
     return Headline({key: n(h[key]) for key in CARDS}, notes)

@@ -24,6 +24,7 @@ from dashboard.access import (
 from dashboard.breakdowns import display_table
 from dashboard.charts import DRAWN_AT_MOST, Chart
 from dashboard.data import Dataset
+from dashboard.glossary import help_text
 from dashboard.i18n import (
     country_name,
     format_date,
@@ -305,7 +306,7 @@ def period_summary(ds: Dataset, by: str, lang: str, viewer: Viewer) -> pd.DataFr
 def program_panel(ds: Dataset, program_id: str, lang: str, viewer: Viewer) -> dict | None:
     """What the "one program" section shows, masked for ``viewer`` (None: not in ``ds``).
 
-    Keys: heading (Markdown: the town's name escaped); cards (label, text) pairs; reported (a
+    Keys: heading (Markdown: the town's name escaped); cards (label, text, help); reported (a
     note, or ""); countries (text, or "" when masked); people (text); unlisted (a note, or "");
     masked (whether counts read "<3"); outcomes (a display table, empty when there are none);
     testimonials (label/text dicts).
@@ -319,13 +320,14 @@ def program_panel(ds: Dataset, program_id: str, lang: str, viewer: Viewer) -> di
     listed = mask_count(program["listed"], viewer, town=town)
     masked = isinstance(listed, str)
     days = t("common.unknown", lang) if pd.isna(program["days"]) else n(program["days"])
-    cards = [
-        (t("timeline.col.dates", lang), detail["dates"]),
-        (t("timeline.col.days", lang), days),
-        (t("timeline.col.participants", lang), n(listed)),
+    cards = [  # label, value, help (the figure catalog's)
+        (t("timeline.col.dates", lang), detail["dates"], help_text("timeline.dates", lang)),
+        (t("timeline.col.days", lang), days, help_text("timeline.days", lang)),
+        (t("timeline.col.participants", lang), n(listed), help_text("timeline.participants", lang)),
         (
             t("timeline.col.nationalities_count", lang),
             SMALL if masked else n(program["nationalities"]),
+            help_text("timeline.nationalities", lang),
         ),
     ]
     reported = ""
