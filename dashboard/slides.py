@@ -29,7 +29,7 @@ from dashboard.memo import memo
 from dashboard.palette import MEASURE_COLOUR as NETWORK
 from dashboard.palette import NEUTRAL, town_colours
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 16:9, 13.33 by 7.5 inches
 MARGIN = Inches(0.6)
 LATIN_FONT = "Noto Sans"
 CJK_FONT = "Noto Sans CJK JP"
@@ -183,7 +183,7 @@ def _title_slide(slide, section: Section, lang: str, colour: RGBColor) -> None:
         WIDTH - Inches(2.0),
         Inches(3.6),
         [
-            (section.title, 40, {"bold": True}),
+            (section.title, 40 if len(section.title) <= 28 else 34, {"bold": True}),
             (section.subtitle, 24, {"colour": MUTED}),
             *((line, 16, {"colour": MUTED}) for line in section.lines),
         ],
