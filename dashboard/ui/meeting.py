@@ -37,13 +37,15 @@ def _offer(
     t = ctx.t
     made = _made()
     if key not in made:
-        if not st.button(
+        slot = st.empty()  # the build button, gone once the file is made
+        if not slot.button(
             t(f"meeting.{name}.build"),
             key=f"meeting_{name}_build",
             help=t(f"meeting.{name}.build_help"),
             icon=icon,
         ):
             return
+        slot.empty()
         with st.spinner(t(f"meeting.{name}.building")):
             try:
                 made[key] = build()
