@@ -7,8 +7,10 @@ contract. Everything in it is clearly made up: ids start with ``syn-``, names re
 
 What is realistic about it: nationalities follow a long-tailed spread (most people from a few
 countries, a tail of many, some unknown); people take part in one or more programs; testimonials
-come in several languages; each town lies inside its prefecture's outline (the ``japanmap``
-polygons, through shapely) and carries that prefecture's code and names.
+come in several languages; each town is placed in a real municipality (N03 outlines,
+``dashboard.outlines``): a random point inside its outline, its 6-digit
+``municipality_code`` and its prefecture's code and names — the name stays made up. Each
+municipality with an outline is used once before any is used twice (1,736 of them).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -103,34 +104,42 @@ def default_sizes(
     return Sizes(towns, participants, participations, testimonials, programs, outcomes)
 
 
-@cache
-def prefecture_shapes() -> tuple:
-    """The 47 prefecture outlines (shapely geometries in lon/lat), index 0 = code 1."""
-    import japanmap
-    import shapely
-    from shapely.geometry import Polygon
+def municipality_codes() -> tuple[str, ...]:
+    """The municipalities synthetic towns are placed in: every one with an outline."""
+    from dashboard import outlines
 
-    points = japanmap.pref_points(japanmap.get_data())
-    return tuple(shapely.make_valid(Polygon(p)) for p in points)
+    return tuple(c for c in outlines.codes() if outlines.has_outline(c))
 
 
-def prefecture_shape(code: int):
-    """The outline of prefecture ``code`` (1–47, JIS X 0401)."""
-    return prefecture_shapes()[code - 1]
-
-
-def _points_inside(rng: np.random.Generator, code: int, n: int) -> np.ndarray:
-    """``n`` (lon, lat) points inside prefecture ``code``, rounded to 4 decimals."""
+def _points_in_outline(rng: np.random.Generator, code: str, n: int) -> np.ndarray:
+    """``n`` (lon, lat) points inside the outline of municipality ``code``, to 4 decimals."""
     import shapely
 
-    shape = prefecture_shape(code)
+    from dashboard import outlines
+
+    shape = outlines.shape(code)
+    shapely.prepare(shape)
     x0, y0, x1, y1 = shape.bounds
     found = np.empty((0, 2))
     while len(found) < n:
-        batch = np.round(rng.uniform((x0, y0), (x1, y1), size=(4 * n + 16, 2)), 4)
+        batch = np.round(rng.uniform((x0, y0), (x1, y1), size=(8 * n + 16, 2)), 4)
         inside = shapely.contains_xy(shape, batch[:, 0], batch[:, 1])
         found = np.concatenate([found, batch[inside]])
     return found[:n]
+
+
+def _place_towns(rng: np.random.Generator, n: int) -> tuple[list[str], np.ndarray]:
+    """``n`` municipality codes (each used once before any twice, sorted) and a point inside
+    each one's outline."""
+    available = np.array(municipality_codes())
+    rounds, rest = divmod(n, len(available))
+    chosen = [available] * rounds + [rng.choice(available, size=rest, replace=False)]
+    codes = np.sort(np.concatenate(chosen))
+    coords = np.empty((n, 2))
+    for code in np.unique(codes):
+        mask = codes == code
+        coords[mask] = _points_in_outline(rng, str(code), int(mask.sum()))
+    return [str(c) for c in codes], coords
 
 
 def _date(day: int) -> str:
@@ -162,14 +171,9 @@ def write_dataset(
     folder.mkdir(parents=True, exist_ok=True)
     import japanmap
 
-    # --- regions: towns spread over prefectures, more in larger ones
-    areas = np.array([shape.area for shape in prefecture_shapes()])
-    weights = np.sqrt(areas) / np.sqrt(areas).sum()
-    town_pref = np.sort(rng.choice(47, size=sizes.towns, p=weights)) + 1
-    coords = np.empty((sizes.towns, 2))
-    for code in np.unique(town_pref):
-        mask = town_pref == code
-        coords[mask] = _points_inside(rng, int(code), int(mask.sum()))
+    # --- regions: towns placed in real municipalities, each with its code and prefecture
+    town_codes, coords = _place_towns(rng, sizes.towns)
+    town_pref = [int(code[:2]) for code in town_codes]
     width = max(4, len(str(sizes.towns)))
     town_ids = [f"syn-town-{i:0{width}d}" for i in range(1, sizes.towns + 1)]
     town_en = [f"Synthtown {i:0{width}d}" for i in range(1, sizes.towns + 1)]
@@ -180,6 +184,7 @@ def write_dataset(
             "region_id",
             "name_en",
             "name_ja",
+            "municipality_code",
             "prefecture_code",
             "prefecture_en",
             "prefecture_ja",
@@ -192,6 +197,7 @@ def write_dataset(
                 town_ids[i],
                 town_en[i],
                 town_ja[i],
+                town_codes[i],
                 int(code),
                 PREFECTURES_EN[code - 1],
                 japanmap.pref_names[code],

@@ -1,12 +1,15 @@
-"""The synthetic dataset: reproducible, valid, the sizes asked for, towns inside prefectures."""
+"""The synthetic dataset: reproducible, valid, the sizes asked for, towns inside real
+municipalities."""
 
 from __future__ import annotations
 
 import japanmap
+import numpy as np
+import pandas as pd
 import pytest
-import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Point
 
+from dashboard import municipal, outlines, synth
 from dashboard.__main__ import main
 from dashboard.data import load_dataset
 from dashboard.schema import TABLES
@@ -63,14 +66,24 @@ def test_every_count_can_be_chosen(tmp_path):
                       "testimonials": 33, "outcomes": 5}  # fmt: skip
 
 
-def test_every_town_lies_inside_its_prefecture(synthetic):
+def test_every_town_lies_inside_a_real_municipality_and_carries_its_code(synthetic):
     regions = synthetic[1].dataset.regions
-    outlines = japanmap.pref_points(japanmap.get_data())
     for row in regions.itertuples():
-        shape = shapely.make_valid(Polygon(outlines[row.prefecture_code - 1]))
-        assert shape.contains(Point(row.lon, row.lat)), row.region_id
+        code = row.municipality_code
+        assert municipal.is_valid(code)
+        assert outlines.shape(code).contains(Point(row.lon, row.lat)), row.region_id
+        assert row.prefecture_code == int(code[:2])
         assert row.prefecture_ja == japanmap.pref_names[row.prefecture_code]
+    assert regions["municipality_code"].is_unique  # each used once before any twice
     assert regions["prefecture_code"].nunique() > 10  # spread over the country
+
+
+def test_more_towns_than_municipalities_use_each_once_before_any_twice():
+    codes, coords = synth._place_towns(np.random.default_rng(3), 1741)
+    counts = pd.Series(codes).value_counts()
+    assert len(counts) == len(synth.municipality_codes()) == 1736
+    assert counts.max() == 2 and (counts == 2).sum() == 5
+    assert len({tuple(p) for p in coords}) == 1741  # no two towns on one point
 
 
 def test_everything_is_marked_synthetic(synthetic):

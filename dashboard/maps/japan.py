@@ -38,16 +38,16 @@ OUTLINE_COLOUR = "#D55E00"  # a town's own outline, the colour of its pin in the
 
 
 def _shade(values: pd.Series) -> list[str]:
-    """A colour per count from the sequential palette; zero stays neutral."""
+    """A colour per count from the sequential palette; zero stays neutral.
+
+    From a light blue (never white, so a small count stays visible) to the darkest; the
+    palette is sampled once for all the distinct counts (one call per count took seconds at
+    1,741 towns)."""
     top = max(int(values.max()), 1) if len(values) else 1
-    colours = []
-    for v in values:
-        if v <= 0:
-            colours.append(legend.NO_PROGRAM_FILL)
-        else:
-            # from a light blue (never white, so a small count stays visible) to the darkest
-            colours.append(px.colors.sample_colorscale(legend.SHADES, 0.3 + 0.7 * (v / top))[0])
-    return colours
+    counts = sorted({int(v) for v in values if v > 0})
+    points = [0.3 + 0.7 * (v / top) for v in counts]
+    sampled = dict(zip(counts, px.colors.sample_colorscale(legend.SHADES, points), strict=True))
+    return [sampled[int(v)] if v > 0 else legend.NO_PROGRAM_FILL for v in values]
 
 
 def prefecture_fills(prefectures: pd.DataFrame, masked: pd.Series | None = None) -> dict:
