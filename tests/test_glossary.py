@@ -126,7 +126,7 @@ def test_a_season_still_running_is_provisional_on_the_overview_timeline_and_town
     monkeypatch.setenv(TODAY_ENV, "2017-09-08")  # Tono's program ran 6-9 September 2017
     for name in ("overview", "timeline", "town"):
         text = shown_text(run_page(name, "en"))
-        assert "Provisional: " in text and "still running on Sep 8, 2017" in text, name
+        assert "Provisional: " in text and "not yet over on Sep 8, 2017" in text, name
     town = run_page("town", "en")
     programs = next(d.value for d in town.dataframe if "Program" in d.value.columns)
     titles = programs["Program"].tolist()

@@ -225,7 +225,7 @@ def test_every_figure_s_help_is_the_catalog_s(dataset):
 
 def test_a_season_still_running_is_provisional_on_the_town_page(dataset):
     during = town_view.town_page(dataset, "tono", "en", STAFF, on=dt.date(2017, 9, 8))
-    assert during.provisional.startswith("Provisional: 1 program(s) still running on Sep 8, 2017")
+    assert during.provisional.startswith("Provisional: 1 program(s) not yet over on Sep 8, 2017")
     assert during.programs.iloc[0, 0] == "Sosei Partners (Tono) (provisional)"
     after = town_view.town_page(dataset, "tono", "en", STAFF, on=dt.date(2017, 9, 9))
     assert after.provisional == ""  # the last day is not after it
