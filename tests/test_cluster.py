@@ -124,6 +124,9 @@ def test_a_cluster_keeps_each_visitor_on_one_replica_and_moves_them_when_it_dies
     cookie = affinity(first)
     assert cookie and re.fullmatch(rf"{cl.COOKIE}=[0-9a-f]{{32}}", cookie)
     assert affinity(get(f"{cluster.url}/", cookie)) is None
+    from bench.cluster_load import affinity_cookie
+
+    assert affinity_cookie(cluster.url) not in (None, cookie)  # as the load's visitors get it
     for _ in range(5):
         get(f"{cluster.url}/_stcore/health", cookie)
     key = cookie.split("=")[1]
@@ -174,3 +177,23 @@ def test_a_cluster_keeps_each_visitor_on_one_replica_and_moves_them_when_it_dies
     store = open_store(cl.Cluster(state).state.database_url, ROOT / "data")
     titles = store.load().dataset.programs["title"]
     assert titles.str.endswith(" (kept)").all() and len(titles) == len(programs)
+
+
+def _step(sessions: int, reruns: float, p95: float, exceptions: int = 0) -> dict:
+    return {"sessions": sessions, "reruns_per_s": reruns, "p50": p95 / 2, "p95": p95,
+            "max": p95, "server_cpu_pct": 90.0, "client_cpu_pct": 10.0,
+            "exceptions": exceptions}  # fmt: skip
+
+
+def test_the_cluster_load_compares_the_best_reruns_under_the_p95_bound():
+    from bench.cluster_load import best, cluster_markdown
+
+    one = {"steps": [_step(8, 7.9, 0.3), _step(12, 10.0, 0.8), _step(16, 11.0, 1.6)]}
+    two = {"steps": [_step(16, 15.8, 0.4), _step(24, 19.0, 0.9), _step(32, 25.0, 0.7, 1)]}
+    assert best(one)["sessions"] == 12  # 16 passed the bound
+    assert best(two)["sessions"] == 24  # 32 had an exception
+    results = {"runs": {"1": one, "2": two}}
+    text = cluster_markdown(results, 2)
+    assert results["ratio"] == pytest.approx(1.9)
+    assert "1 replica 10.0 reruns/s (p95 0.80 s), 2 replicas 19.0 reruns/s" in text
+    assert text.count("\n| 1 |") == 3 and text.count("\n| 2 |") == 3
