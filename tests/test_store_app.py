@@ -1,0 +1,97 @@
+"""The app on PostgreSQL: the overview drawn from the database, a save through the Data page
+landing as a new version, and a second app process on the same database drawing it on its next
+rerun (its own cache, keyed by the database's current version)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dashboard import sqlstore, stores
+
+from .conftest import ROOT, app_test
+
+# a second app process: draws the overview, then once per line read from stdin reruns it,
+# printing the "Outcomes made" metric each time
+SECOND_APP = """
+import sys
+sys.path.insert(0, {root!r})
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=120).run()
+def outcomes():
+    return {{m.label: m.value for m in at.metric}}.get("Outcomes made")
+print("drawn", outcomes(), flush=True)
+for line in sys.stdin:
+    at.run()
+    print("drawn", outcomes(), flush=True)
+"""
+
+
+@pytest.fixture
+def on_postgres(database_url, data_copy, tmp_path, monkeypatch):
+    sqlstore.init_schema(database_url)
+    target = stores.open_store(database_url, "")
+    assert stores.import_folder(target, data_copy, actor="setup").ok
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "no-folder"))  # the database only
+    return target
+
+
+def outcomes(at) -> str:
+    return {m.label: m.value for m in at.metric}["Outcomes made"]
+
+
+def test_a_save_on_the_data_page_is_drawn_by_another_app_process(on_postgres, data_copy):
+    at = app_test().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert outcomes(at) == "6"
+
+    env = {**os.environ, "DASHBOARD_STRICT_I18N": "1"}
+    script = SECOND_APP.format(root=str(ROOT), app=str(ROOT / "streamlit_app.py"))
+    second = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert second.stdout.readline().split() == ["drawn", "6"]
+
+        staff = app_test(role="staff").run()
+        staff.switch_page("app_pages/data.py").run()
+        assert not staff.exception, [e.value for e in staff.exception]
+        lines = (data_copy / "outcomes.csv").read_text("utf-8").splitlines()
+        body = ("\n".join(lines[:-1]) + "\n").encode()  # the last outcome removed
+        uploader = staff.file_uploader(key="data_upload_0")
+        uploader.set_value(("outcomes.csv", body, "text/csv")).run()
+        assert not staff.exception, [e.value for e in staff.exception]
+        staff.button(key="data_save").click().run()
+        assert not staff.exception, [e.value for e in staff.exception]
+        assert staff.success, [e.value for e in staff.error]
+        saved = time.perf_counter()
+
+        newest = on_postgres.list_versions()[0]
+        assert (newest.reason, newest.tables, newest.actor) == (
+            "save",
+            ("outcomes",),
+            "staff (test)",
+        )
+        assert on_postgres.fingerprint() == "2"
+
+        second.stdin.write("rerun\n")
+        second.stdin.flush()
+        assert second.stdout.readline().split() == ["drawn", "5"]
+        seen_after = time.perf_counter() - saved
+        print(f"second process drew the new version {seen_after:.2f} s after the save")
+        at.run()  # this process too, on its next rerun
+        assert outcomes(at) == "5"
+    finally:
+        second.stdin.close()
+        second.wait(60)
