@@ -114,17 +114,19 @@ def held_bytes() -> int:
         return _STORE.total
 
 
-def memo(func: Callable | None = None, *, maxsize: int = 32) -> Callable:
+def memo(func: Callable | None = None, *, maxsize: int = 32, copies: bool = True) -> Callable:
     """``func`` remembered for its last ``maxsize`` argument tuples (all must be hashable),
     within the shared memory budget; one computation per key however many threads ask.
 
-    Tables, dicts and lists are handed out as copies, so changing an answer never changes the
-    next one; figures and other objects are shared as they are, and callers must not change
-    them (``present.enlarge`` copies a figure before it enlarges it). An exception reaches
-    every caller waiting for that key, and nothing is remembered for it.
+    Tables, dicts and lists are handed out as copies (``copies=False``: shared, for a large
+    table its callers only read), so changing an answer never changes the next one; figures
+    and other objects are shared as they are, and callers must not change them
+    (``present.enlarge`` copies a figure before it enlarges it). An exception reaches every
+    caller waiting for that key, and nothing is remembered for it.
     """
     if func is None:
-        return functools.partial(memo, maxsize=maxsize)
+        return functools.partial(memo, maxsize=maxsize, copies=copies)
+    hand_out = _handed_out if copies else (lambda value: value)
     name = f"{func.__module__}.{func.__qualname__}"
     mine: OrderedDict[tuple, None] = OrderedDict()  # this memo's keys, for maxsize
     running: dict[tuple, Future] = {}
@@ -139,14 +141,14 @@ def memo(func: Callable | None = None, *, maxsize: int = 32) -> Callable:
             if entry is not None:
                 stats["hits"] += 1
                 mine.move_to_end(key)
-                return _handed_out(entry[0])
+                return hand_out(entry[0])
             stats["misses"] += 1
             future = running.get(key)
             owner = future is None
             if owner:
                 future = running[key] = Future()
         if not owner:
-            return _handed_out(future.result())
+            return hand_out(future.result())
         try:
             value = func(*args, **kwargs)
             size = size_of(value)
@@ -164,7 +166,7 @@ def memo(func: Callable | None = None, *, maxsize: int = 32) -> Callable:
                 _STORE.drop(mine.popitem(last=False)[0])
             running.pop(key, None)
         future.set_result(value)
-        return _handed_out(value)
+        return hand_out(value)
 
     def cache_clear() -> None:
         with _STORE.lock:

@@ -166,3 +166,14 @@ def test_size_of_counts_tables_arrays_and_their_strings():
     objects = words.astype(object)
     assert size_of(objects) > 60_000  # the strings, not only their pointers
     assert size_of({"a": np.zeros(100)}) >= 800
+
+
+def test_a_shared_answer_is_handed_out_as_it_is():
+    calls = []
+
+    @memo(maxsize=2, copies=False)
+    def table(n: int) -> pd.DataFrame:
+        calls.append(n)
+        return pd.DataFrame({"n": range(n)})
+
+    assert table(3) is table(3) and calls == [3]
