@@ -16,7 +16,10 @@ from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser  # kaleido draws the pictures with Chromium
 
-INSTALL = "apt-get install -y --no-install-recommends libreoffice-impress poppler-utils"
+INSTALL = (
+    "apt-get install -y --no-install-recommends libreoffice-impress poppler-utils"
+    " (or: bash scripts/install.sh test)"
+)
 
 
 def office() -> str:
@@ -88,3 +91,9 @@ def test_libreoffice_opens_the_slides(dataset, tmp_path, name, viewer, lang, reg
 
     with Image.open(pages[2]) as the_map:  # a picture, so many colours
         assert len(the_map.convert("RGB").getcolors(1 << 20)) > 50
+
+
+def test_without_libreoffice_the_check_fails_with_the_install_command(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="apt-get install .*libreoffice-impress"):
+        office()
