@@ -59,6 +59,9 @@
     if (!direction || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) {
       return;
     }
+    // the quote wall's Previous / Next answer Left / Right (button shortcuts): leave them
+    const sideways = event.key === "ArrowLeft" || event.key === "ArrowRight";
+    if (sideways && document.querySelector('[data-has-shortcut="true"]')) return;
     const list = anchors();
     if (!list.length) return;
     const index = Math.max(0, Math.min(list.length - 1, here(list) + direction));

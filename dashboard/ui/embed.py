@@ -23,6 +23,15 @@ from dashboard.pages import PAGES
 
 PUBLIC_URL_ENV = "DASHBOARD_PUBLIC_URL"
 
+# Streamlit's ?embed=true drops the header and toolbar but keeps the sidebar: in a municipality's
+# frame the page stands alone (language and filters come from the URL), so the sidebar goes too
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+</style>
+"""
+
 
 @dataclass(frozen=True)
 class Size:
@@ -82,6 +91,15 @@ def iframe_snippet(url: str, title: str, size: Size) -> str:
         f' width="{width}" height="{int(size.height)}"'
         ' style="border: 0; max-width: 100%;" loading="lazy"></iframe>'
     )
+
+
+def apply() -> bool:
+    """Hide the sidebar when the page is drawn in a frame (``?embed=true``); returns whether
+    it is. The sidebar's widgets still run, hidden, so the URL's language and filters hold."""
+    embedded = bool(st.context.is_embedded)
+    if embedded:
+        st.html(CSS)
+    return embedded
 
 
 def copy_control(ctx, region_id: str, town: str) -> None:

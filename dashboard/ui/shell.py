@@ -33,7 +33,7 @@ from dashboard.markup import md_translator
 from dashboard.memo import memo
 from dashboard.metrics import UNKNOWN, Filters
 from dashboard.problems import Problem, errors
-from dashboard.ui import auth_ui, cache, present
+from dashboard.ui import auth_ui, cache, embed, present
 
 LANG_LABELS = {"en": "English", "ja": "日本語"}
 # the dashboard's style sheet (caption colour): served in ./static, injected on every run
@@ -247,6 +247,7 @@ def start() -> Context:
     parameter or widget can reach rows the viewer may not see.
     """
     st.html(STYLE)  # style alone: Streamlit puts it in the event container, taking no space
+    embed.apply()  # ?embed=true: no sidebar in a municipality's frame
     lang = language_picker()
     viewer = auth_ui.current_viewer(lang)
     loaded = load_data(lang, viewer)
