@@ -5,6 +5,9 @@ a carriage return) as a formula. Every file the app writes goes through here: in
 cells get a leading ``'`` (Excel shows the text as written); in XLSX every text cell is stored
 as a string, never as a formula. Numbers stay numbers. ``reading.read_table`` takes the ``'`` off
 again, so a downloaded table uploads unchanged.
+
+A table about towns carries each town's 6-digit municipality code (全国地方公共団体コード) beside
+the town's name (``with_codes``, ``with_town``), so a town office can join it to its own data.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CODE = "municipality_code"
 QUOTE = "'"
 
 
@@ -98,3 +102,54 @@ def _cell(value: object) -> object:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return str(value)
+
+
+def _town_keys(regions: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """``{column: {value: code}}`` for the columns naming a town: names first, then ids."""
+    if CODE not in regions.columns:
+        return {}
+    keyed = regions[regions[CODE].notna()]
+    return {
+        column: dict(zip(keyed[column].astype(str), keyed[CODE].astype(str), strict=True))
+        for column in ("name_en", "name_ja", "region_id")
+        if column in keyed
+    }
+
+
+def with_codes(frame: pd.DataFrame, regions: pd.DataFrame, header: str = CODE) -> pd.DataFrame:
+    """``frame`` with a ``header`` column of municipality codes right after its first column
+    naming towns (every value a town's English or Japanese name, or else its region_id); a
+    frame with no such column, or with the codes already, as it is. A town without a code
+    gets an empty cell."""
+    if frame.empty or CODE in frame.columns or header in frame.columns:
+        return frame
+    keys = _town_keys(regions)
+    if not keys:
+        return frame
+    for kind in ("names", "ids"):
+        for position, column in enumerate(frame.columns):
+            values = frame[column].dropna()
+            if values.empty or values.map(type).ne(str).any():
+                continue
+            lookups = [keys[k] for k in keys if (k == "region_id") == (kind == "ids")]
+            for lookup in lookups:
+                if values.isin(lookup.keys()).all():
+                    codes = frame[column].map(lookup).astype(object)
+                    out = frame.copy()
+                    out.insert(position + 1, header, codes.where(codes.notna(), None))
+                    return out
+    return frame
+
+
+def with_town(frame: pd.DataFrame, region: dict, headers: tuple[str, str] = ("town_name", CODE)):
+    """``frame`` led by the town's name and its municipality code (``headers``), one town's
+    table for its zip; a column already there is not repeated."""
+    out = frame.copy()
+    code = region.get(CODE)
+    code = code if isinstance(code, str) else ""
+    for position, (header, value) in enumerate(
+        zip(headers, (region["name_en"], code), strict=True)
+    ):
+        if header not in out.columns:
+            out.insert(position, header, value)
+    return out
