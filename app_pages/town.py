@@ -6,7 +6,7 @@ dataset, not from the sidebar's other filters, so the page always shows the whol
 
 import streamlit as st
 
-from dashboard import mapshot, report
+from dashboard import mapshot, opendata, report
 from dashboard.ui import embed, map_view, present, relations_block, town_picker
 from dashboard.ui.meeting import pdf_report, slides_deck
 from dashboard.ui.shell import context, metric_row
@@ -119,6 +119,7 @@ else:  # a table, with this town's small counts masked like the figures above
 # --- downloads --------------------------------------------------------------------------------
 present.header("sources", t("town.download.title"))
 slides_deck(ctx, region)  # for every viewer: its counts masked as on this page
+st.download_button(**opendata.download_args(ds, rid, lang, viewer))  # masked as on this page
 if not page.full_counts:  # the report holds every count: for the town's officials and staff
     st.caption(t("town.download.restricted"))
     st.caption(t("town.source"))

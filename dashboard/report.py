@@ -289,8 +289,13 @@ def town_tables(ds: Dataset, region_id: str) -> dict[str, pd.DataFrame]:
 
 def town_csv_zip(ds: Dataset, region_id: str) -> bytes:
     """The town's tables as UTF-8 (with BOM, so spreadsheet programs read Japanese) CSV files in
-    one zip, under a folder named after the town; formulas neutralised (``exports``)."""
+    one zip, under a folder named after the town; formulas neutralised (``exports``). Each
+    table begins with the town's name and municipality code (``exports.with_town``)."""
     tables = town_tables(ds, region_id)
+    region = towns.find_town(ds, region_id)
     return exports.zip_bytes(
-        {f"{region_id}/{name}": exports.csv_bytes(frame) for name, frame in tables.items()}
+        {
+            f"{region_id}/{name}": exports.csv_bytes(exports.with_town(frame, region))
+            for name, frame in tables.items()
+        }
     )

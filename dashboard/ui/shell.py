@@ -21,7 +21,7 @@ from dashboard import access, charts, metrics, upload
 from dashboard.access import Viewer
 from dashboard.charts import Chart, Section
 from dashboard.data import Dataset, empty_dataset
-from dashboard.exports import csv_bytes
+from dashboard.exports import csv_bytes, with_codes
 from dashboard.i18n import (
     LANGS,
     country_name,
@@ -278,10 +278,12 @@ def table_with_download(table: pd.DataFrame, file_name: str, key: str) -> None:
 
 
 def download_csv(table: pd.DataFrame, file_name: str, key: str) -> None:
-    """The CSV download button of ``table_with_download``, on its own."""
+    """The CSV download button of ``table_with_download``, on its own; a table about towns
+    gets their municipality codes beside their names (``exports.with_codes``)."""
+    ctx = context()
     st.download_button(
-        context().t("nationalities.download_csv"),
-        data=lambda: csv_bytes(table),
+        ctx.t("nationalities.download_csv"),
+        data=lambda: csv_bytes(with_codes(table, ctx.full.regions, ctx.t("municipal.col.code"))),
         file_name=f"{file_name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
