@@ -377,6 +377,11 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     regions = current[0]["regions"].assign(source="x")
     cases["disk full"] = codes(store.save_tables(folder, {"regions": regions}).problems)
     monkeypatch.undo()
+
+    # the database store: no database listening where the URL says
+    from dashboard.sqlstore import SqlStore
+
+    cases["no database"] = codes(SqlStore("postgresql+psycopg://x@127.0.0.1:9/x").load().problems)
     return cases
 
 
