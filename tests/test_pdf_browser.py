@@ -100,3 +100,27 @@ def test_the_overview_gives_the_networks_slides_in_japanese(page, server, tmp_pa
     assert count == 8
     assert "Sosei Partners: 留学生と日本の地方" in text and "主な数字" in text
     screenshot(page, "overview-meeting-slides-ja")
+
+
+def test_without_chromium_the_town_page_says_why_instead_of_a_button(
+    page, start_server, tmp_path_factory
+):
+    from dashboard import auth
+
+    users = tmp_path_factory.mktemp("meeting-no-browser") / "auth.yaml"
+    auth.add_user(users, "aiko", PASSWORD, "staff", name="Aiko")
+    srv = start_server(
+        {
+            "DASHBOARD_DATA_DIR": str(DATA),
+            "DASHBOARD_AUTH_FILE": str(users),
+            "CHROMIUM_PATH": "/nonexistent/chromium",
+        }
+    )
+    open_town(page, srv, "town=tono&lang=ja")
+    sign_in(page, "aiko", "ja")
+    reason = t("meeting.pdf.no_browser", "ja", path="/nonexistent/chromium")
+    expect(page.get_by_text(reason)).to_be_visible()
+    expect(page.get_by_role("button", name=t("meeting.pdf.build", "ja"))).to_have_count(0)
+    expect(page.get_by_role("button", name=t("town.download.report", "ja"))).to_be_visible()
+    page.get_by_text(reason).scroll_into_view_if_needed()
+    screenshot(page, "town-meeting-no-chromium-ja")
