@@ -63,7 +63,8 @@ def leaflet(page, lang: str = "en"):
 def test_maps_draw_prefectures_towns_and_the_world_offline(page, server, lang):
     external = open_maps(page, server, lang)
     frame = leaflet(page, lang)
-    expect(frame.locator(".leaflet-overlay-pane path")).to_have_count(47)
+    # 47 prefectures and the 5 partner municipalities inside them
+    expect(frame.locator(".leaflet-overlay-pane path")).to_have_count(52)
     titles = frame.locator("img.leaflet-marker-icon").evaluate_all(
         "els => els.map(e => e.title).sort()"
     )

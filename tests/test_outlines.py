@@ -15,6 +15,7 @@ from dashboard.mapshot import map_figure
 from dashboard.report import town_report
 from dashboard.town import find_town
 from dashboard.views import maps
+from dashboard.views import town as town_view
 
 from .conftest import DATA
 
@@ -61,7 +62,9 @@ def test_tonos_page_map_draws_tonos_outline_and_credits_it():
     own = [layer for layer in _layers(fmap) if layer.data["features"][0]["id"] == "032085"]
     assert len(own) == 1 and len(own[0].data["features"]) == 1
     assert own[0].data["features"][0]["properties"]["label"] == "Tono"
-    assert _credits(fmap) == [outlines.credit("en")]
+    assert _credits(fmap) == []  # the caption under the small map carries it
+    caption = town_view.town_page(ds, "tono", "en", access.STAFF).map_caption
+    assert caption.endswith("Transport and Tourism\\)") and outlines.CREDIT_JA in caption
     # the view is the outline with its surroundings, not the whole country
     [fit] = [e for e in _walk(fmap) if type(e).__name__ == "FitBounds"]
     (south, west), (north, east) = fit.bounds
@@ -86,10 +89,10 @@ def test_the_partner_map_shades_the_five_partner_municipalities():
     assert features["032085"]["label"] == "遠野市"
     assert features["032085"]["people_text"] == "参加者（名簿）：11人"
     # Tono's eleven people, the most of any town: the darkest shade
-    darkest = px.colors.sample_colorscale(legend.SHADES, 1.0)[0]
+    darkest = px.colors.sample_colorscale(legend.TOWN_SHADES, 1.0)[0]
     assert features["032085"]["fill"] == darkest
     assert [c for c, p in features.items() if p["fill"] == darkest] == ["032085"]
-    assert _credits(partner.map) == [outlines.credit("ja")]
+    assert _credits(partner.map) == [outlines.CREDIT_JA]
     assert outlines.credit("ja") in partner.notes
 
 

@@ -37,7 +37,7 @@ JAPAN_BOUNDS = [[30.9, 128.6], [45.6, 145.9]]  # Kyushu to Hokkaido (Okinawa lie
 OUTLINE_COLOUR = "#D55E00"  # a town's own outline, the colour of its pin in the report
 
 
-def _shade(values: pd.Series) -> list[str]:
+def _shade(values: pd.Series, palette: str = legend.SHADES) -> list[str]:
     """A colour per count from the sequential palette; zero stays neutral.
 
     From a light blue (never white, so a small count stays visible) to the darkest; the
@@ -46,7 +46,7 @@ def _shade(values: pd.Series) -> list[str]:
     top = max(int(values.max()), 1) if len(values) else 1
     counts = sorted({int(v) for v in values if v > 0})
     points = [0.3 + 0.7 * (v / top) for v in counts]
-    sampled = dict(zip(counts, px.colors.sample_colorscale(legend.SHADES, points), strict=True))
+    sampled = dict(zip(counts, px.colors.sample_colorscale(palette, points), strict=True))
     return [sampled[int(v)] if v > 0 else legend.NO_PROGRAM_FILL for v in values]
 
 
@@ -103,9 +103,9 @@ def _code(value) -> str | None:
 
 
 def municipality_layer(towns: pd.DataFrame, lang: str) -> folium.GeoJson | None:
-    """The towns' own municipalities (``municipality_code``), shaded by people like the
-    prefectures they lie in, a masked count in the masked shade; towns sharing a municipality
-    are one shape naming them all. None when no town has an outline.
+    """The towns' own municipalities (``municipality_code``), shaded by people in oranges
+    over the blue prefectures they lie in, a masked count in the masked shade; towns sharing a
+    municipality are one shape naming them all. None when no town has an outline.
 
     ``towns`` is ``town_summary`` with the ``*_shown`` columns of ``partner_map``."""
     if CODE not in towns.columns:
@@ -120,7 +120,7 @@ def municipality_layer(towns: pd.DataFrame, lang: str) -> folium.GeoJson | None:
         [sum(int(r["people"]) for r in g if not isinstance(r["people_shown"], str))
          for g in groups.values()]
     )  # fmt: skip
-    fills = dict(zip(groups, _shade(people), strict=True))
+    fills = dict(zip(groups, _shade(people, legend.TOWN_SHADES), strict=True))
     props = {}
     for code, group in groups.items():
         if all(isinstance(r["people_shown"], str) for r in group):
@@ -144,8 +144,8 @@ def municipality_layer(towns: pd.DataFrame, lang: str) -> folium.GeoJson | None:
     def shade(feature):
         return {
             "fillColor": feature["properties"]["fill"],
-            "color": "#3e4c59",
-            "weight": 1.0,
+            "color": "#7f2704",
+            "weight": 1.2,
             "fillOpacity": 0.9,
         }
 
@@ -282,7 +282,8 @@ def partner_map(
     municipalities = municipality_layer(towns, lang)
     if municipalities is not None:
         municipalities.add_to(fmap)
-        fmap.add_child(Attribution(outlines.credit(lang)))
+        # the Japanese credit in the corner; its English gloss is in the notes under the map
+        fmap.add_child(Attribution(outlines.CREDIT_JA))
     rows = towns.to_dict("records")
     data = [
         [
@@ -322,7 +323,8 @@ def town_map(
     height: int = 300,
 ) -> folium.Map:
     """A small map for one town's page: its prefecture filled, the town's own outline drawn
-    (when its ``municipality_code`` has one, credited in the corner) and the town as a marker.
+    (when its ``municipality_code`` has one; ``outline_credit`` is its caption's credit) and
+    the town as a marker.
 
     Works offline like ``partner_map`` (show it with
     ``map_view.show(m, "town_map", 300)``). The view is the town's outline with its
@@ -370,7 +372,8 @@ def town_map(
                 "fillOpacity": 0.25,
             },
         ).add_child(TextGeoJsonTooltip(["label"])).add_to(fmap)
-        fmap.add_child(Attribution(outlines.credit(lang)))
+        # the credit is in the caption right under this small map (``outline_credit``): in
+        # its corner it would cover half of it
     # the name as data: folium's own tooltip pastes it into a template literal, where ` and
     # ${...} would run
     marker = folium.Marker([float(region["lat"]), float(region["lon"])])

@@ -9,6 +9,7 @@ from dashboard import access
 from dashboard.i18n import country_name, format_date_range, format_number
 
 SHADES = "Blues"  # the sequential palette of people counts
+TOWN_SHADES = "Oranges"  # the same counts for the towns' own municipalities, over the blues
 NO_PROGRAM_FILL = "#f1f3f5"
 MASKED_FILL = "#c6dbef"  # one light shade for counts hidden from the viewer
 
