@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import sqlstore, stores
 
-from .conftest import ROOT, app_test
+from .conftest import ROOT, app_test, screenshot, wait_for_app
 
 # a second app process: draws the overview, then once per line read from stdin reruns it,
 # printing the "Outcomes made" metric each time
@@ -95,3 +95,58 @@ def test_a_save_on_the_data_page_is_drawn_by_another_app_process(on_postgres, da
     finally:
         second.stdin.close()
         second.wait(60)
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_save_refused_by_a_newer_version_says_reload(
+    page, start_server, database_url, data_copy, tmp_path
+):
+    """Staff check an upload; meanwhile another server saves; their save is refused with the
+    reload message, and "Reload today's data" checks the upload again against the new data."""
+    from dashboard import auth
+    from dashboard.i18n import t
+
+    from .test_data_page import GOOD_EDIT, PASSWORD, open_in_browser, programs_csv
+
+    sqlstore.init_schema(database_url)
+    target = stores.open_store(database_url, "")
+    assert stores.import_folder(target, data_copy, actor="setup").ok
+    users = tmp_path / "auth.yaml"
+    auth.add_user(users, "aiko", PASSWORD, "staff", name="Aiko")
+    srv = start_server(
+        {
+            "DASHBOARD_DATABASE_URL": database_url,
+            "DASHBOARD_DATA_DIR": str(tmp_path / "no-folder"),
+            "DASHBOARD_AUTH_FILE": str(users),
+        }
+    )
+    good = tmp_path / "programs.csv"
+    good.write_bytes(programs_csv("utf-8", **GOOD_EDIT))
+    open_in_browser(page, srv, "en")
+    page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(good))
+    save = page.get_by_role("button", name=t("data.save.button", "en"))
+    save.wait_for()
+
+    # meanwhile, on another server: a pin
+    from dashboard.pins import save_pin
+
+    from .voices_data import PIN
+
+    assert save_pin(target, "hester", PIN, actor="yuki").ok
+    before = target.fingerprint()
+    save.click()
+    warning = page.get_by_text(t("store.stale.title", "en"))
+    warning.wait_for()
+    wait_for_app(page)
+    screenshot(page, "data-postgres-save-refused")
+    assert target.fingerprint() == before  # nothing saved over the pin
+
+    page.get_by_role("button", name=t("store.stale.button", "en")).click()
+    wait_for_app(page)
+    page.get_by_role("button", name=t("data.save.button", "en")).click()
+    page.get_by_text("Saved: Programs").wait_for()
+    wait_for_app(page)
+    screenshot(page, "data-postgres-saved")
+    voices = target.load().dataset.testimonials
+    assert voices.loc[voices["testimonial_id"] == "hester", "highlight"].iloc[0] == PIN
+    assert [v.reason for v in target.list_versions()][:2] == ["save", "pin"]
