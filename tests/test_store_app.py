@@ -150,3 +150,31 @@ def test_in_the_browser_a_save_refused_by_a_newer_version_says_reload(
     voices = target.load().dataset.testimonials
     assert voices.loc[voices["testimonial_id"] == "hester", "highlight"].iloc[0] == PIN
     assert [v.reason for v in target.list_versions()][:2] == ["save", "pin"]
+
+
+def test_the_app_finds_the_database_in_the_secrets_connection(
+    database_url, data_copy, tmp_path, monkeypatch
+):
+    from sqlalchemy.engine import make_url
+
+    sqlstore.init_schema(database_url)
+    target = stores.open_store(database_url, "")
+    path = data_copy / "outcomes.csv"
+    path.write_text("\n".join(path.read_text("utf-8").splitlines()[:-2]) + "\n", "utf-8")
+    assert stores.import_folder(target, data_copy).ok  # four outcomes in the database
+    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "no-folder"))
+    url = make_url(database_url)
+    at = app_test()
+    at.secrets["connections"] = {
+        "dashboard": {
+            "dialect": "postgresql",
+            "host": url.host,
+            "port": url.port,
+            "database": url.database,
+            "username": url.username,
+        }
+    }
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert outcomes(at) == "4"

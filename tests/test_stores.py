@@ -242,3 +242,16 @@ def test_a_secrets_connection_entry_becomes_a_url(settings, url):
 
     assert url_from_settings(settings) == url
     assert make_url(url_from_settings(settings)).password == settings.get("password")
+
+
+def test_a_database_save_waiting_too_long_for_another_says_busy(request, data_copy):
+    url = request.getfixturevalue("database_url")
+    sqlstore.init_schema(url)
+    target = stores.open_store(url, "")
+    assert stores.import_folder(target, data_copy).ok
+    quick = sqlstore.SqlStore(url, timeout=0.3)
+    with target.engine.begin() as conn:  # another save holds the head
+        conn.execute(sa.select(sqlstore.head).with_for_update()).all()
+        result = quick.save_tables({"programs": titled(target, " (2)")})
+    assert not result.ok and [p.code for p in result.problems] == ["save_busy"]
+    assert quick.save_tables({"programs": titled(target, " (2)")}).ok  # free again
