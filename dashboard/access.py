@@ -67,7 +67,7 @@ SMALL_COUNT_THRESHOLD = 3
 # text columns that may mention people by name; a column the contract does not know is free text
 # too (``free_text_columns``)
 FREE_TEXT = {
-    "regions": ("source",),
+    "regions": ("source", "population_source"),
     "programs": ("title", "source"),
     "participants": ("source",),
     "participations": ("role", "source"),
@@ -78,7 +78,7 @@ FREE_TEXT = {
 # whole when hidden) and the names of places
 NOT_FREE_TEXT = {
     "regions": ("region_id", "name_en", "name_ja", "prefecture_en", "prefecture_ja"),
-    "programs": ("program_id", "region_id", "kind"),
+    "programs": ("program_id", "region_id", "kind", "engagement_type"),
     "participants": ("participant_id", "display_name", "nationality"),
     "participations": ("participant_id", "program_id"),
     "testimonials": (
