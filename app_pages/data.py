@@ -35,6 +35,11 @@ if not access.can(ctx.viewer, "manage_data"):
     st.warning(t("data.not_allowed"))
     st.stop()
 
+down = cache.unavailable(data_store)
+if down is not None:  # the database does not answer: say so, and nothing else
+    st.error(t("store.down"), icon=":material/error:")
+    show_problems((down,), lang)
+    st.stop()
 data_store.recover()  # a save cut short by a crash: put the last good version back
 
 flash = st.session_state.pop("data_flash", None)

@@ -178,3 +178,20 @@ def test_the_app_finds_the_database_in_the_secrets_connection(
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert outcomes(at) == "4"
+
+
+def test_with_the_database_down_visitors_get_a_message_and_staff_the_problem(monkeypatch):
+    from dashboard.i18n import t
+
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", "postgresql+psycopg://app:secret@127.0.0.1:9/x")
+    visitor = app_test().run()
+    assert not visitor.exception, [e.value for e in visitor.exception]
+    assert [e.value for e in visitor.error] == [t("shell.data_unavailable", "en")]
+    staff = app_test(role="staff").run()
+    assert not staff.exception, [e.value for e in staff.exception]
+    messages = [e.value for e in staff.error]
+    assert "127\\.0\\.0\\.1\\:9" in messages[0]  # the store, its password hidden
+    assert "could not be loaded" in messages[0] and "secret" not in " ".join(messages)
+    assert t("store.down", "en") in messages  # the Data page, staff land on, says why
+    problems = " ".join(d.value.to_string() for d in staff.dataframe)
+    assert "the database could not be read" in problems

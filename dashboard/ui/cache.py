@@ -76,16 +76,22 @@ def _last_good() -> dict[str, Dataset]:
     return {}
 
 
+def unavailable(source: Store) -> Problem | None:
+    """None when the store answers (its fingerprint can be read), else the problem saying why."""
+    try:
+        source.fingerprint()
+    except Exception as exc:  # the database is down, or refuses this server
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        detail = (("detail", f"{type(exc).__name__}: {first}"),)
+        return Problem(source.key, None, None, "store_unavailable", params=detail)
+    return None
+
+
 def _read(source: Store) -> LoadResult:
     try:
         version = source.fingerprint()
-    except Exception as exc:  # the database is down: the problem, and the last good data
-        detail = (
-            ("detail", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"),
-        )
-        return LoadResult(
-            None, (Problem(source.key, None, None, "store_unavailable", params=detail),)
-        )
+    except Exception:  # the database is down: the problem, and the last good data
+        return LoadResult(None, (unavailable(source),))
     return _load(source.key, version, source)
 
 

@@ -150,7 +150,7 @@ def load_data(lang: str, viewer: Viewer = access.STAFF) -> Dataset | None:
         if not details:  # the server's folder is for those who manage the data
             st.error(tr("shell.data_unavailable"))
             st.stop()
-        st.error(tr("shell.data_failed", folder=cache.data_dir()))
+        st.error(tr("shell.data_failed", folder=cache.current().key))  # a folder, or a URL
         st.info(tr("shell.data_fix"), icon=":material/upload_file:")
         with st.expander(tr("shell.show_problems"), expanded=True):
             show_problems(loaded.problems, lang)
