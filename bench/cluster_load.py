@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -150,9 +151,10 @@ def load_main(argv: list[str]) -> int:
                          "postgres": [s.pg_pid]}  # fmt: skip
                 targets[str(replicas)] = Climb(cluster.url, parts)
             asyncio.run(climb(targets, *args))
-        finally:
+        finally:  # throwaway clusters: nothing of them is kept
             for cluster in clusters.values():
                 cluster.stop()
+                shutil.rmtree(cluster.dir, ignore_errors=True)
     for name, target in targets.items():
         results["runs"][name] = {"steps": target.steps, "saturated_at": target.saturated_at,
                                  "last_under": target.last_under}  # fmt: skip
