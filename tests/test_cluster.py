@@ -9,6 +9,7 @@ import asyncio
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import urllib.request
 from collections import Counter
@@ -197,3 +198,13 @@ def test_the_cluster_load_compares_the_best_reruns_under_the_p95_bound():
     assert results["ratio"] == pytest.approx(1.9)
     assert "1 replica 10.0 reruns/s (p95 0.80 s), 2 replicas 19.0 reruns/s" in text
     assert text.count("\n| 1 |") == 3 and text.count("\n| 2 |") == 3
+
+
+def test_bench_load_with_cluster_runs_the_cluster_load():
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "load", "--cluster", "2", "--help"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: python -m bench load --cluster N")
+    assert "--url" in done.stdout and "--seconds" in done.stdout
