@@ -153,7 +153,6 @@ HEADER_ALIASES_JA: dict[str, str] = {
     "日本語名": "name_ja",
     "都道府県コード": "prefecture_code",
     "全国地方公共団体コード": "municipality_code",
-    "団体コード": "municipality_code",
     "都道府県（英語）": "prefecture_en",
     "都道府県": "prefecture_ja",
     "緯度": "lat",

@@ -321,6 +321,12 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     up("markup", "testimonials", edited("testimonials", "text", "<script>x</script>"))
     up("control character", "programs", edited("programs", "title", "Tono\x07 2017"))
     up("template literal", "regions", edited("regions", "name_en", "Tono${alert(1)}"))
+    up("check digit", "regions", edited("regions", "municipality_code", "014682"))
+    up("unknown code", "regions", edited("regions", "municipality_code", "999997"))
+    up("not a code", "regions", edited("regions", "municipality_code", "01468X"))
+    up("five digits", "regions", edited("regions", "municipality_code", "99999"))
+    up("lost zero", "regions", edited("regions", "municipality_code", "14681"))
+    up("other prefecture", "regions", edited("regions", "municipality_code", "032085"))
     cases["no table"] = codes(upload.check_uploads([upload.Upload("x.csv", b"a", None)], *current))
     cases["two files"] = codes(
         upload.check_uploads(
