@@ -147,7 +147,8 @@ def ministries_terms(
         "h_relations": t("relations.section", lang),
         "relations_intro": t("relations.intro", lang, town=town_name(region, lang)),
         "relations": [
-            [{"key": f.key, "label": f.label, "value": f.value} for f in row]
+            # things made are among the report's numbers already
+            [{"key": f.key, "label": f.label, "value": f.value} for f in row if f.key != "outcomes"]
             for row in relation_rows(ds, region_id, lang, access.STAFF, shown)
         ],
         "relation_notes": [
