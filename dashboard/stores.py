@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 
 from dashboard import store, versions
-from dashboard.data import LoadResult, fingerprint, load_dataset, load_tables, parse_table
+from dashboard.data import LoadResult, fingerprint, load_dataset, parse_table
 from dashboard.reading import read_table
 from dashboard.store import SaveResult
 from dashboard.versions import PruneResult, Version
@@ -171,11 +171,6 @@ def url_from_settings(settings: Mapping[str, object]) -> str:
         database=settings.get("database") or None,
     )
     return url.render_as_string(hide_password=False)
-
-
-def load_sources(sources: Mapping[str, tuple[str, bytes]]) -> LoadResult:
-    """The loader on a store's sources (the same for every store)."""
-    return load_tables(dict(sources))
 
 
 def frames_of(sources: Mapping[str, tuple[str, bytes]]) -> dict[str, pd.DataFrame]:

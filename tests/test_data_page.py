@@ -84,9 +84,9 @@ def test_a_shift_jis_sheet_with_a_bad_date_shows_the_row_and_how_to_fix_it(
     at = upload_file(open_data_page(lang), "プログラム.csv", programs_csv("cp932", **BAD_DATE))
     assert at.selectbox(key="data_table_0_0").value == "programs"  # from the Japanese name
     assert len(at.error) == 1 and "1" in at.error[0].value
-    problems = at.dataframe[0].value
-    assert len(problems) == 1
-    row = problems.iloc[0].tolist()
+    problems = at.dataframe[0].value  # the error, and the warning naming the encoding read
+    (row,) = [r for r in problems.values.tolist() if r[2] == "start_date"]
+    assert len(problems) == 2 and "Shift-JIS" in problems.to_string()
     assert row[:4] == ["プログラム.csv", "4", "start_date", "2017/09/06"]
     assert row[4:6] == [message, fix]
     assert not [b for b in at.button if b.key == "data_save"]  # nothing can be saved

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import sqlstore, stores
+from dashboard.data import load_tables
 from dashboard.pins import save_pin
 from dashboard.stores import FolderStore, Store, url_from_settings
 
@@ -167,7 +168,7 @@ class VersionView:
         self.target, self.version_id = target, version_id
 
     def load(self):
-        return stores.load_tables(self.target.version_sources(self.version_id))
+        return load_tables(self.target.version_sources(self.version_id))
 
 
 def test_retention_keeps_the_newest_and_prunes_the_rest_the_same_way(any_store, monkeypatch):
