@@ -141,11 +141,14 @@ def municipality_layer(towns: pd.DataFrame, lang: str) -> folium.GeoJson | None:
         }
     shapes = outlines.outline_geojson(groups, props)
 
+    # many towns side by side: a hairline, or the edges alone would darken the whole country
+    edge = 1.2 if len(groups) <= CLUSTER_ABOVE else 0.2
+
     def shade(feature):
         return {
             "fillColor": feature["properties"]["fill"],
             "color": "#7f2704",
-            "weight": 1.2,
+            "weight": edge,
             "fillOpacity": 0.9,
         }
 
