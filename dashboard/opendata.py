@@ -4,8 +4,8 @@ municipality's and prefecture's names; one row per program (per country, outcome
 Headers are Japanese on a Japanese page. A README.txt names the sources and MLIT's credit.
 
 Counts are masked for the viewer as the town page masks them (``access.mask_programs``,
-``access.mask_small_counts``); names are those of people who agreed to be named
-(``town.testimonials``), and only for a viewer who may see names (``see_names``); formulas are
+``access.mask_small_counts``); names, as on the page, only of people who agreed to be named
+(``town.testimonials``, on data already scoped to the viewer by ``access.scope``); formulas are
 neutralised (``exports``).
 """
 
@@ -111,11 +111,9 @@ def open_tables(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> dict[
         {**row, "outcome_kind": label("town.kind", row["kind"], lang)}
         for row in towns.outcomes(ds, region_id).to_dict("records")
     ]
-    names = access.can(viewer, "see_names")
-    texts = [
-        {**row, "name": row["name"] if names else ""}
-        for row in towns.testimonials(ds, region_id).to_dict("records")
-    ]
+    # as the page's voices: a name only where the person agreed to be named (``ds`` is scoped
+    # to the viewer, so a visitor never gets the texts of people hidden from them)
+    texts = towns.testimonials(ds, region_id).to_dict("records")
     return {
         "programs.csv": _frame(programs, PROGRAMS, region, lang),
         "countries.csv": _frame(countries, COUNTRIES, region, lang),
