@@ -10,9 +10,9 @@ page = glossary.glossary_page(ctx.lang, ctx.viewer)
 
 st.title(page.title)
 st.caption(page.intro)
-st.subheader(page.rules_title)
+st.header(page.rules_title)
 for rule in page.rules:
     st.markdown(f"- {rule}")
 for section in page.sections:
-    st.subheader(section.title)
+    st.header(section.title)
     st.table(section.table, border="horizontal", hide_index=True)
