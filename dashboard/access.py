@@ -77,7 +77,14 @@ FREE_TEXT = {
 # the contract's other text columns: ids, codes, a validated kind, a person's own name (removed
 # whole when hidden) and the names of places
 NOT_FREE_TEXT = {
-    "regions": ("region_id", "name_en", "name_ja", "prefecture_en", "prefecture_ja"),
+    "regions": (
+        "region_id",
+        "name_en",
+        "name_ja",
+        "prefecture_en",
+        "prefecture_ja",
+        "municipality_code",
+    ),
     "programs": ("program_id", "region_id", "kind", "engagement_type"),
     "participants": ("participant_id", "display_name", "nationality"),
     "participations": ("participant_id", "program_id"),

@@ -284,6 +284,7 @@ def test_the_town_page_offers_the_report_and_the_tables():
     at = open_town({"town": "tono", "lang": "ja"})
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == [
+        "この市町のデータをダウンロード（CSV）",
         "レポートをダウンロード（HTML）",
         "表をダウンロード（CSV・zip）",
     ]
@@ -298,7 +299,8 @@ def test_the_public_sees_small_counts_masked_on_yame_page():
     assert values[t("town.metric.people")] == "<3"
     assert values[t("town.metric.countries")] == "<3"
     assert values[t("town.metric.person_days")] == "–"
-    assert not at.get("download_button")
+    # the open data alone, its small counts masked: the report and the tables hold every count
+    assert [b.key for b in at.get("download_button")] == ["town_open_data_download"]
     assert any(t("town.download.restricted") == c.value for c in at.caption)
     assert not any("linked to" in c.proto.spec for c in at.get("plotly_chart"))
     programs = at.dataframe[0].value.iloc[0].to_dict()  # the programs table comes first
@@ -323,7 +325,7 @@ def test_a_municipality_sees_its_own_town_in_full_by_default():
     at = open_town({}, role="municipality", town="tono")
     assert at.title[0].value.startswith("Tono")
     assert metrics_of(at)[t("town.metric.returning")] == "2"
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # the open data, the report, the tables
 
 
 def test_a_municipality_cannot_open_another_towns_page():

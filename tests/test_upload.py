@@ -282,7 +282,9 @@ def produced_codes(current, tmp_path: Path, monkeypatch) -> dict[str, set[str]]:
     up("quote", "programs", b'program_id,title\n"open quote,x\n')
     up("no header", "programs", b",,\nx,y,z\n")
     up("dup column", "programs", b"program_id,program_id\nx,y\n")
-    up("many fields", "programs", edited("programs", "source", 'a","b') + b"x,y,z,1,2,3,4,5,6\n")
+    header = (DATA / "programs.csv").read_bytes().splitlines()[0].count(b",") + 1
+    too_many = b",".join([b"x"] * (header + 2)) + b"\n"  # more cells than the header names
+    up("many fields", "programs", edited("programs", "source", 'a","b') + too_many)
     up("few fields", "programs", (DATA / "programs.csv").read_bytes() + b"a,b\n")
     up("missing column", "programs", b"program_id\ntono-2017-09\n")
     up("impossible date", "programs", edited("programs", "start_date", "2017-02-30"))
