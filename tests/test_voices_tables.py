@@ -70,7 +70,6 @@ def test_a_nationality_filter_keeps_people_with_no_program(dataset):
     assert set(scoped["testimonial_id"]) == {"lee", "gae", "jade"}
 
 
-
 def test_a_filter_no_testimonial_meets_gives_an_empty_table_not_a_failure(dataset, themes):
     # nobody the filters keep wrote anything: no row is left to check against the programs
     filters = Filters(towns=("tono",))
@@ -79,6 +78,7 @@ def test_a_filter_no_testimonial_meets_gives_an_empty_table_not_a_failure(datase
     scoped = in_scope(dataset, filtered, filters)
     assert scoped.empty and "participant_id" in scoped.columns
     assert voices_table(dataset, scoped, themes, "en").empty
+
 
 # --- one query object, remembered -------------------------------------------------------------
 
