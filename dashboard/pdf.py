@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
@@ -100,6 +101,13 @@ def html_to_pdf(html: str, footer: str = "", lang: str = "en") -> bytes:
     reason = unavailable(lang)
     if reason:
         raise RuntimeError(reason)
+    # in a thread of its own: Playwright's sync API refuses a thread where an event loop runs
+    # (a test's own browser, or any caller inside asyncio)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print, html, footer, lang).result()
+
+
+def _print(html: str, footer: str, lang: str) -> bytes:
     from playwright.sync_api import Error, sync_playwright
 
     try:

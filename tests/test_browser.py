@@ -69,11 +69,12 @@ def test_every_page_opens_from_the_navigation(page, server, lang):
             page.wait_for_url(lambda url, path=path: url.split("?")[0].endswith(path))
         main = page.locator('[data-testid="stMain"]')
         main.locator("h1").first.wait_for()
-        # every page draws something beyond its title: numbers, a chart, a map, a table or the
-        # town page's list of towns
+        # every page draws something beyond its title: numbers, a chart, a map, a table (the
+        # glossary's are static) or the town page's list of towns
         main.locator(
             '[data-testid="stMetric"], [data-testid="stPlotlyChart"] .main-svg, iframe,'
-            ' [data-testid="stDataFrame"], [data-testid="stHtml"], [data-testid="stButton"]'
+            ' [data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stHtml"],'
+            ' [data-testid="stButton"]'
         ).first.wait_for(state="attached")
         wait_for_app(page)
         assert page.locator('[data-testid="stException"]').count() == 0, name
