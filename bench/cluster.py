@@ -63,7 +63,7 @@ def render(template: Path, values: dict[str, str]) -> str:
 def upstreams(ports: list[int], host: str = "127.0.0.1") -> str:
     """The ``server`` lines of the replicas' upstream: a replica that fails once is left alone
     for 10 s."""
-    return " ".join(f"server {host}:{p} max_fails=1 fail_timeout=10s;" for p in ports)
+    return " ".join(f"server {host}:{p} max_fails=2 fail_timeout=10s;" for p in ports)
 
 
 def nginx_config(prefix: Path, listen: str, ports: list[int]) -> Path:
