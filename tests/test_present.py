@@ -7,6 +7,7 @@ import re
 import tomllib
 
 import pytest
+from playwright.sync_api import TimeoutError as WaitTimeout
 from playwright.sync_api import expect
 
 from dashboard import contrast, deck
@@ -102,9 +103,18 @@ def test_on_the_quote_wall_left_and_right_stay_with_the_quotes(page, server):
     wait_for_app(page)
     position = t("voices.wall.position", "en", n=1, total=11)
     page.get_by_text(position).wait_for()
+    # the buttons' shortcuts answer once Streamlit has drawn them with their shortcut
+    page.locator('[data-has-shortcut="true"]').first.wait_for(state="attached")
+    wait_for_app(page)
     page.locator("h1").first.click()
+    second = page.get_by_text(t("voices.wall.position", "en", n=2, total=11))
     page.keyboard.press("ArrowRight")
-    page.get_by_text(t("voices.wall.position", "en", n=2, total=11)).wait_for()
+    try:
+        second.wait_for(timeout=15_000)
+    except WaitTimeout:  # pressed while the page was still being drawn: once more, by hand
+        if page.get_by_text(position).count():
+            page.keyboard.press("ArrowRight")
+        second.wait_for()
     wait_for_app(page)
     press_and_see(page, "PageDown", "quotes")
 
