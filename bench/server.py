@@ -11,17 +11,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dashboard import pdf
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_ARGS = list(pdf.CHROMIUM_ARGS)  # the flags the app's own printing uses
 
 
 def free_port() -> int:
