@@ -38,20 +38,16 @@ def _town_code(region: dict) -> str | None:
     return code if isinstance(code, str) and outlines.has_outline(code) else None
 
 
-def map_figure(region: dict, lang: str) -> go.Figure:
-    """A plotly map of the prefectures (``dashboard.geo``), the town's filled in, the town's
-    own outline when its ``municipality_code`` has one (with the credit MLIT asks for along the
-    bottom), and the town as a labelled dot in ``lang``, on a blank background (draws
-    offline)."""
+def _prefectures(filled: set[int]) -> go.Figure:
+    """A figure of the prefectures (``dashboard.geo``), those coded in ``filled`` filled in."""
     geojson = prefecture_geojson()
-    code = int(region["prefecture_code"])
     ids = [feature["id"] for feature in geojson["features"]]
-    fig = go.Figure(
+    return go.Figure(
         go.Choroplethmap(
             geojson=geojson,
             locations=ids,
             featureidkey="id",
-            z=[1 if i == code else 0 for i in ids],
+            z=[1 if i in filled else 0 for i in ids],
             colorscale=[[0, "#eef1f4"], [1, "#9ecae1"]],
             zmin=0,
             zmax=1,
@@ -61,6 +57,27 @@ def map_figure(region: dict, lang: str) -> go.Figure:
             hoverinfo="skip",
         )
     )
+
+
+def _framed(fig: go.Figure, lat: float, lon: float, zoom: float) -> go.Figure:
+    """``fig`` as a square picture centred on (lat, lon) on a blank background."""
+    fig.update_layout(
+        map={"style": "white-bg", "center": {"lat": lat, "lon": lon}, "zoom": zoom},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        width=SIZE,
+        height=SIZE,
+        showlegend=False,
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+def map_figure(region: dict, lang: str) -> go.Figure:
+    """A plotly map of the prefectures (``dashboard.geo``), the town's filled in, the town's
+    own outline when its ``municipality_code`` has one (with the credit MLIT asks for along the
+    bottom), and the town as a labelled dot in ``lang``, on a blank background (draws
+    offline)."""
+    fig = _prefectures({int(region["prefecture_code"])})
     town_code = _town_code(region)
     if town_code:
         fig.add_trace(
@@ -103,42 +120,17 @@ def map_figure(region: dict, lang: str) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    fig.update_layout(
-        map={
-            "style": "white-bg",
-            "center": {"lat": float(region["lat"]), "lon": float(region["lon"])},
-            "zoom": OUTLINE_ZOOM if town_code else ZOOM,
-        },
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        width=SIZE,
-        height=SIZE,
-        showlegend=False,
-        paper_bgcolor="white",
+    return _framed(
+        fig, float(region["lat"]), float(region["lon"]), OUTLINE_ZOOM if town_code else ZOOM
     )
-    return fig
 
 
 def towns_map_figure(regions: list[dict], lang: str) -> go.Figure:
     """Like ``map_figure`` for many towns at once (a network's deck): their prefectures filled
     in, each town a labelled dot, centred on them; towns without coordinates are left out."""
     placed = [r for r in regions if r.get("lat") == r.get("lat") and r.get("lon") == r.get("lon")]
-    geojson = prefecture_geojson()
-    codes = {int(r["prefecture_code"]) for r in placed if r.get("prefecture_code") is not None}
-    ids = [feature["id"] for feature in geojson["features"]]
-    fig = go.Figure(
-        go.Choroplethmap(
-            geojson=geojson,
-            locations=ids,
-            featureidkey="id",
-            z=[1 if i in codes else 0 for i in ids],
-            colorscale=[[0, "#eef1f4"], [1, "#9ecae1"]],
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            marker_line_color="#8a96a3",
-            marker_line_width=0.5,
-            hoverinfo="skip",
-        )
+    fig = _prefectures(
+        {int(r["prefecture_code"]) for r in placed if r.get("prefecture_code") is not None}
     )
     labelled = len(placed) <= 12  # names beside the dots while they stay readable
     fig.add_trace(
@@ -155,19 +147,7 @@ def towns_map_figure(regions: list[dict], lang: str) -> go.Figure:
     )
     lat = [float(r["lat"]) for r in placed] or [37.5]
     lon = [float(r["lon"]) for r in placed] or [137.5]
-    fig.update_layout(
-        map={
-            "style": "white-bg",
-            "center": {"lat": (min(lat) + max(lat)) / 2, "lon": (min(lon) + max(lon)) / 2},
-            "zoom": 3.6,
-        },
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        width=SIZE,
-        height=SIZE,
-        showlegend=False,
-        paper_bgcolor="white",
-    )
-    return fig
+    return _framed(fig, (min(lat) + max(lat)) / 2, (min(lon) + max(lon)) / 2, 3.6)
 
 
 def _map_key(region: dict, lang: str) -> tuple:
