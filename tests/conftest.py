@@ -197,11 +197,13 @@ def screenshot(pg, name: str) -> Path:
 
 
 def wait_for_app(pg) -> None:
-    """Wait until Streamlit has finished running the page (no spinner, no running status)."""
+    """Wait until Streamlit has finished running the page (no spinner, no running status, no
+    element still drawn faded as stale from the run before)."""
     pg.wait_for_selector('[data-testid="stMain"]')
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
+        " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
         timeout=60_000,
     )
 

@@ -60,6 +60,7 @@ def axe_violations(page, rules: list[str] | None = None, impacts=SERIOUS) -> lis
     markup and is left out (``iframes: false``)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    wait_for_app(page)  # a faded (stale) element of a late rerun is not the page's contrast
     options: dict = {"resultTypes": ["violations"], "iframes": False}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}
