@@ -86,19 +86,33 @@ class Context:
 
 
 def _seed_from_url(key: str, parse: Callable[[list[str]], object]) -> None:
-    """Set a sidebar widget's starting value: the value kept from the last page, else the URL.
+    """Set a sidebar widget's starting value: the value kept from the last page, else the
+    browser's own (a session new on this replica), else the URL.
 
     Streamlit forgets a widget's value when the user switches page (the widget belongs to the
     page it was drawn on) and its page links drop the query string, so the shell keeps each
     sidebar value under a key of its own (``_keep``) and puts it back here.
     """
     kept = f"_kept_{key}"
-    if key not in st.session_state and kept in st.session_state:
+    if key in st.session_state:
+        return
+    if kept in st.session_state:
         st.session_state[key] = st.session_state[kept]
-    elif key not in st.session_state and key in st.query_params:
+    elif key in st.query_params and not _sent_by_browser(key):
         value = parse(st.query_params.get_all(key))
         if value is not None:
             st.session_state[key] = value
+
+
+def _sent_by_browser(key: str) -> bool:
+    """Whether this run's request carries the browser's own value of the widget ``key``, which
+    a new session gets when the browser reconnects to another replica after its own has gone:
+    what the browser shows then (a click made while it reconnected included) is newer than
+    its URL. Streamlit names a keyed widget ``$$ID-<hash>-<key>``."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    states = get_session_state()._state._new_widget_state.states  # noqa: SLF001 (no public API)
+    return any(wid.startswith("$$ID-") and wid.split("-", 2)[2] == key for wid in states)
 
 
 def keep_in_url(key: str, value: list[str] | str | None) -> None:
