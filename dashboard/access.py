@@ -50,7 +50,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -182,6 +182,7 @@ def visible_people(ds: Dataset, viewer: Viewer) -> set[str]:
     return visible
 
 
+@lru_cache(maxsize=262_144)
 def pseudonym(participant_id: str) -> str:
     """An opaque, stable (for this server process) stand-in for a hidden person's id."""
     digest = hmac.new(_PSEUDONYM_KEY, participant_id.encode(), hashlib.sha256).hexdigest()
@@ -224,7 +225,8 @@ def _redact(
     own: Iterable[bool] | None = None,
 ) -> pd.DataFrame:
     """``frame`` with ``names`` blanked from ``columns``; with ``own`` (a flag per row), the
-    rows not flagged are blanked of ``others`` instead. Each distinct text is redacted once."""
+    rows not flagged are blanked of ``others`` instead. Each distinct text is redacted once
+    (``Names`` remembers its answers: source notes repeat a lot, across columns and scopes)."""
     if not len(frame) or not (names or others):
         return frame
     if own is None or others is None:
@@ -232,7 +234,6 @@ def _redact(
     else:
         flags = np.asarray(own, dtype=bool)
         groups = [(names, flags), (others, ~flags)]
-    done: dict[tuple[int, str], str] = {}  # source notes repeat a lot, across columns too
     changed = {}
     for column in columns:
         if column not in frame:
@@ -246,12 +247,7 @@ def _redact(
                 continue
             blanked = np.empty(len(uniques), dtype=object)
             for i, text in enumerate(uniques):
-                if isinstance(text, str):
-                    key = (id(blanker), text)
-                    if key not in done:
-                        done[key] = blanker.redact(text)
-                    text = done[key]
-                blanked[i] = text
+                blanked[i] = blanker.redact(text) if isinstance(text, str) else text
             found = codes >= 0
             part[found] = blanked[codes[found]]
             out[rows] = part

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 REDACTED = "[…]"
@@ -42,6 +42,7 @@ _COMBINING_RE = re.compile(f"[{MARKS}\u3131-\u318e]")
 _CLUSTER_RE = re.compile(f".[{MARKS}]*", re.DOTALL)
 REPEATED_REDACTION = re.compile(re.escape(REDACTED) + r"(?:\s+" + re.escape(REDACTED) + ")+")
 MIN_PART = 3  # a part of a longer name is blanked on its own from this many letters
+MAX_REMEMBERED = 100_000  # texts a Names keeps the redaction of (then it starts again)
 
 
 def fold(text: str) -> str:
@@ -110,6 +111,9 @@ class Names:
     first_chars: re.Pattern | None = None  # where a name of ``anywhere`` may start
     lengths: tuple[int, ...] = ()  # lengths of the names of ``anywhere``, longest first
     keys: frozenset[str] = frozenset()  # the words a name may start with: words and starts
+    # texts already redacted with these names, and their answer: every scope built with the
+    # same names (the public's, and the other towns' rows of each town's officials) shares it
+    _done: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phrases or self.anywhere)
@@ -163,6 +167,14 @@ class Names:
         it is. A name matches whatever its case or width (``JOY``, ``Ｊｏｙ``) and ends where
         its word ends: ``Joy's`` -> ``[…]'s``, ``Chao Ping-san`` -> ``[…]-san``, ``Joyさん`` ->
         ``[…]さん``; ``enjoy`` and ``Joyce`` stay. The name is blanked, the suffix kept."""
+        done = self._done.get(text)
+        if done is None:
+            if len(self._done) >= MAX_REMEMBERED:
+                self._done.clear()
+            done = self._done[text] = self._redact(text)
+        return done
+
+    def _redact(self, text: str) -> str:
         folded, starts, ends = _folded(text)
         spans = self._word_spans(folded) + self._anywhere_spans(folded)
         if not spans:
@@ -178,23 +190,23 @@ class Names:
 def matcher(names: Iterable[str]) -> Names:
     """What to blank out of each name: the whole name; a one-word name; each part of a longer
     name that is capitalised and has 3 or more letters ("Chao Ping" -> "Chao Ping", "Chao",
-    "Ping"; "Li Na" -> "Li Na" only); a name in a script without spaces as a whole."""
+    "Ping"; "Li Na" -> "Li Na" only); a name in a script without spaces as a whole. The same
+    set of names gives the same ``Names`` (and its remembered redactions) again."""
+    return _matcher(frozenset(str(n) for n in names))
+
+
+@lru_cache(maxsize=8)
+def _matcher(names: frozenset[str]) -> Names:
     words: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
     anywhere: set[str] = set()
     for name in names:
-        name = unicodedata.normalize("NFKC", str(name)).strip()
-        if not name:
-            continue
-        parts = TOKEN_RE.findall(name)
-        if NOSPACE_RE.search(name):
-            anywhere.add(fold(name))
-        elif len(parts) == 1:
-            words.add(fold(parts[0]))
-            continue
-        elif parts:
-            phrases.add(tuple(fold(p) for p in parts))
-        words.update(fold(p) for p in parts if len(p) >= MIN_PART and p[:1].isupper())
+        name_words, phrase, whole = _name_parts(name)
+        words.update(name_words)
+        if phrase:
+            phrases.add(phrase)
+        if whole:
+            anywhere.add(whole)
     first = {n[0] for n in anywhere if n}
     starts = frozenset(p[0] for p in phrases)
     return Names(
@@ -209,3 +221,19 @@ def matcher(names: Iterable[str]) -> Names:
         lengths=tuple(sorted({len(n) for n in anywhere}, reverse=True)),
         keys=frozenset(words) | starts,
     )
+
+
+@lru_cache(maxsize=262_144)
+def _name_parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...] | None, str | None]:
+    """One name's part of a ``Names``: its words, its phrase, its whole (script without
+    spaces), folded; remembered, since each scope's names are mostly the last one's."""
+    name = unicodedata.normalize("NFKC", name).strip()
+    if not name:
+        return (), None, None
+    parts = TOKEN_RE.findall(name)
+    whole = fold(name) if NOSPACE_RE.search(name) else None
+    if whole is None and len(parts) == 1:
+        return (fold(parts[0]),), None, None
+    phrase = tuple(fold(p) for p in parts) if whole is None and parts else None
+    words = tuple(fold(p) for p in parts if len(p) >= MIN_PART and p[:1].isupper())
+    return words, phrase, whole
