@@ -118,33 +118,18 @@ else:  # a table, with this town's small counts masked like the figures above
 
 # --- downloads --------------------------------------------------------------------------------
 present.header("sources", t("town.download.title"))
-slides_deck(ctx, region)  # for every viewer: its counts masked as on this page
-st.download_button(**opendata.download_args(ds, rid, lang, viewer))  # masked as on this page
+# for every viewer, masked as on this page; a button asks ctx for the data when pressed, as a
+# session holding ``ds`` in a button would keep its own scoped copy alive
+slides_deck(ctx, region)
+st.download_button(**opendata.download_args(lambda: ctx.full, rid, lang, viewer))
 if not page.full_counts:  # the report holds every count: for the town's officials and staff
     st.caption(t("town.download.restricted"))
     st.caption(t("town.source"))
     st.stop()
+html_args, zip_args = report.download_args(lambda: ctx.full, region, lang)
 down_left, down_right = st.columns(2)
-down_left.download_button(
-    t("town.download.report"),
-    data=lambda: report.town_report(ds, rid, lang).encode("utf-8"),
-    file_name=report.report_filename(region),
-    mime="text/html",
-    help=t("town.download.report_help"),
-    icon=":material/description:",
-    on_click="ignore",
-    key="town_report_download",
-)
+down_left.download_button(**html_args)
 with down_left:
     pdf_report(ctx, region)
-down_right.download_button(
-    t("town.download.csv"),
-    data=lambda: report.town_csv_zip(ds, rid),
-    file_name=report.report_filename(region, ext="zip"),
-    mime="application/zip",
-    help=t("town.download.csv_help"),
-    icon=":material/folder_zip:",
-    on_click="ignore",
-    key="town_csv_download",
-)
+down_right.download_button(**zip_args)
 st.caption(t("town.source"))

@@ -12,6 +12,7 @@ neutralised (``exports``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -179,15 +180,19 @@ def open_zip(
     return exports.zip_bytes(files)
 
 
-def download_args(ds: Dataset, region_id: str, lang: str, viewer: Viewer) -> dict:
+def download_args(
+    dataset: Callable[[], Dataset], region_id: str, lang: str, viewer: Viewer
+) -> dict:
     """The town page's "Download the town's data (CSV)" button: ``st.download_button``'s
-    arguments, the zip made only when it is pressed."""
-    region = towns.find_town(ds, region_id)
+    arguments, the zip made from ``dataset()`` only when it is pressed. The button keeps its
+    function until the session's next run: it asks for the data again rather than holding it
+    (a town's officials' scoped copy is the memos' to keep or drop)."""
+    region = towns.find_town(dataset(), region_id)
     if region is None:
         raise KeyError(region_id)
     return {
         "label": t("municipal.open.button", lang),
-        "data": lambda: open_zip(ds, region_id, lang, viewer),
+        "data": lambda: open_zip(dataset(), region_id, lang, viewer),
         "file_name": zip_name(region),
         "mime": "application/zip",
         "help": t("municipal.open.help", lang),

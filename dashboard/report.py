@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -245,6 +246,34 @@ def report_filename(region: dict, made: dt.date | None = None, ext: str = "html"
     """``sosei-partners-tono-2026-11-24.html``."""
     made = made or dt.date.today()
     return f"sosei-partners-{region['region_id']}-{made.isoformat()}.{ext}"
+
+
+def download_args(dataset: Callable[[], Dataset], region: dict, lang: str) -> tuple[dict, dict]:
+    """``st.download_button``'s arguments for the town page's HTML report and CSV zip, each
+    made from ``dataset()`` only when pressed: a button keeps its function until the session's
+    next run, so it asks for the data rather than holding a viewer's scoped copy."""
+    rid = region["region_id"]
+    html = {
+        "label": t("town.download.report", lang),
+        "data": lambda: town_report(dataset(), rid, lang).encode("utf-8"),
+        "file_name": report_filename(region),
+        "mime": "text/html",
+        "help": t("town.download.report_help", lang),
+        "icon": ":material/description:",
+        "on_click": "ignore",
+        "key": "town_report_download",
+    }
+    csv = {
+        "label": t("town.download.csv", lang),
+        "data": lambda: town_csv_zip(dataset(), rid),
+        "file_name": report_filename(region, ext="zip"),
+        "mime": "application/zip",
+        "help": t("town.download.csv_help", lang),
+        "icon": ":material/folder_zip:",
+        "on_click": "ignore",
+        "key": "town_csv_download",
+    }
+    return html, csv
 
 
 # --- the CSV bundle --------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_formulas_are_neutralised():
 
 
 def test_the_button_is_offered_with_the_zip_made_on_press():
-    args = opendata.download_args(_dataset(), "tono", "en", Viewer("municipality", "tono"))
+    args = opendata.download_args(_dataset, "tono", "en", Viewer("municipality", "tono"))
     assert args["label"] == "Download the town's data (CSV)"
     assert args["file_name"].startswith("032085_tono_opendata_")
     assert args["data"]().startswith(b"PK")

@@ -212,6 +212,24 @@ def test_the_csv_zip_holds_the_towns_tables(dataset):
     assert "participant_id" not in texts.columns
 
 
+def test_the_download_buttons_ask_for_the_data_only_when_pressed(dataset):
+    asked = []
+
+    def data():
+        asked.append(1)
+        return dataset
+
+    region = dataset.regions.set_index("region_id").loc["tono"].to_dict() | {"region_id": "tono"}
+    html, csv = report.download_args(data, region, "ja")
+    assert not asked  # a button held by the session must not hold the viewer's data
+    assert html["file_name"].startswith("sosei-partners-tono-") and html["mime"] == "text/html"
+    assert "遠野" in html["data"]().decode("utf-8")
+    with zipfile.ZipFile(io.BytesIO(csv["data"]())) as zf:
+        assert "tono/summary.csv" in zf.namelist()
+    assert len(asked) == 2
+    assert html["label"] != csv["label"] and html["key"] != csv["key"]
+
+
 def test_without_an_image_the_map_is_drawn_inline_and_plotly_still_embedded_once(
     dataset, monkeypatch
 ):
