@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import streamlit as st
 
@@ -76,7 +77,7 @@ with tab_upload:
                 t("data.upload.table"),
                 options,
                 index=options.index(upload.guess_table(file.name)),
-                format_func=lambda table: view.table_label(table, lang),
+                format_func=partial(view.table_label, lang=lang),
                 key=f"data_table_{nonce}_{i}",
             )
             too_big = upload.check_limits(file.name, file.size)  # from the size: nothing read
@@ -117,7 +118,7 @@ with tab_upload:
                 expected = held("data_save")
                 result = data_store.save_tables(checked.tables, actor=ctx.user, expected=expected)
                 tables = upload.table_list(result.tables, lang)
-                done = lambda: t("data.save.done", tables=tables, version=result.version)  # noqa: E731
+                done = partial(t, "data.save.done", tables=tables, version=result.version)
                 written(result, done, data_upload_nonce=nonce + 1)  # and a fresh uploader
 
 # --- versions: list, compare with today (when asked), restore ----------------------------------

@@ -7,6 +7,7 @@ dashboard/views/maps.py; this page reads widgets and renders.
 
 import streamlit as st
 
+from dashboard.i18n import option_labels
 from dashboard.maps.assets import static_url
 from dashboard.maps.tables import select_town
 from dashboard.markup import escape_markdown
@@ -101,7 +102,7 @@ def where_from() -> None:
         origin_view = st.segmented_control(
             t("maps.origins.view"),
             maps.ORIGIN_VIEWS,
-            format_func=lambda v: t(f"maps.origins.view.{v}"),
+            format_func=option_labels("maps.origins.view", lang),
             default="world",
             key="maps_origins",
             required=True,

@@ -1,6 +1,8 @@
 """Nationalities: who came, from which countries and world regions, to which towns, and who
 came back."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import breakdowns, glossary
@@ -12,7 +14,7 @@ ctx = context()
 t, lang = ctx.t, ctx.lang
 ds = ctx.data
 viewer = ctx.viewer
-n = lambda value: format_number(value, lang)  # noqa: E731
+n = partial(format_number, lang=lang)
 
 st.title(t("nationalities.title"))
 st.caption(t("nationalities.subtitle"))

@@ -1,9 +1,11 @@
 """Timeline: when and where programs ran, what they added up to, and one program in detail."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard.glossary import provisional_note
-from dashboard.i18n import format_number
+from dashboard.i18n import format_number, option_labels
 from dashboard.markup import escape_markdown
 from dashboard.ui.shell import chart_block, context, table_with_download
 from dashboard.views import timeline
@@ -12,7 +14,7 @@ ctx = context()
 t, lang = ctx.t, ctx.lang
 ds = ctx.data
 viewer = ctx.viewer
-n = lambda value: format_number(value, lang)  # noqa: E731
+n = partial(format_number, lang=lang)
 
 
 st.title(t("timeline.title"))
@@ -71,7 +73,7 @@ st.header(t("timeline.periods.header"), help=t("timeline.periods.help"))
 by = st.segmented_control(
     t("timeline.periods.by"),
     ["year", "season"],
-    format_func=lambda v: t(f"timeline.periods.{v}"),
+    format_func=option_labels("timeline.periods", lang),
     default="year",
     key="timeline_period_by",
     required=True,

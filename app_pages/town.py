@@ -118,15 +118,14 @@ else:  # a table, with this town's small counts masked like the figures above
 
 # --- downloads --------------------------------------------------------------------------------
 present.header("sources", t("town.download.title"))
-# for every viewer, masked as on this page; a button asks ctx for the data when pressed, as a
-# session holding ``ds`` in a button would keep its own scoped copy alive
+# for every viewer, masked as on this page; a button asks ctx for the data when pressed
 slides_deck(ctx, region)
-st.download_button(**opendata.download_args(lambda: ctx.full, rid, lang, viewer))
+st.download_button(**opendata.download_args(ctx.get_full, rid, lang, viewer))
 if not page.full_counts:  # the report holds every count: for the town's officials and staff
     st.caption(t("town.download.restricted"))
     st.caption(t("town.source"))
     st.stop()
-html_args, zip_args = report.download_args(lambda: ctx.full, region, lang)
+html_args, zip_args = report.download_args(ctx.get_full, region, lang)
 down_left, down_right = st.columns(2)
 down_left.download_button(**html_args)
 with down_left:

@@ -7,6 +7,7 @@ HTML) or through plain-text elements (``st.code``, select box options).
 import streamlit as st
 
 from dashboard import access
+from dashboard.i18n import option_labels
 from dashboard.ui import cache, present, quotes
 from dashboard.ui.shell import context, keep_in_url
 from dashboard.views import voices as view
@@ -46,7 +47,7 @@ chosen = middle.multiselect(
 mode = right.segmented_control(
     t("voices.view"),
     ["cards", "wall"],
-    format_func=lambda v: t(f"voices.view.{v}"),
+    format_func=option_labels("voices.view", lang),
     key="voices_view",
     required=True,
 )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -72,6 +72,18 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
             raise KeyError(f"no text for {key!r} in the catalogs")
         text = key
     return text.format(**params) if params else text
+
+
+def option_labels(prefix: str, lang: str) -> Callable[[object], str]:
+    """A widget's ``format_func``: option ``v`` named by the catalog's ``{prefix}.{v}`` in
+    ``lang``. A partial of a module function, not a lambda in the page: Streamlit keeps a
+    widget's ``format_func`` in the session, and a lambda would keep the globals of the page
+    script that drew it (the viewer's whole data among them)."""
+    return partial(_option_label, prefix, lang)
+
+
+def _option_label(prefix: str, lang: str, value: object) -> str:
+    return t(f"{prefix}.{value}", lang)
 
 
 def translated(keys: Mapping[str, str], lang: str = DEFAULT_LANG) -> dict[str, str]:

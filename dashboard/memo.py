@@ -1,7 +1,10 @@
 """``memo``: remember a pure function's answer by its arguments, computed once per key.
 
 A ``Dataset`` hashes by identity and never changes, so a new version of the data is a new key
-and nothing goes stale; languages, viewers and filters are small frozen values.
+and nothing goes stale; languages, viewers and filters are small frozen values. An argument
+that hashes by identity is held weakly: once nothing else holds it, no caller can ask for its
+answers again, and they are dropped. (Held strongly, the keys of a few hundred small answers
+kept every viewer's scoped copy of the data alive, out of the budget's sight: a gigabyte at L.)
 
 Many sessions run in threads of one process: when several ask for the same key at once, the
 first computes it and the others wait for its answer (or its exception) instead of computing
@@ -13,11 +16,13 @@ count.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import os
 import sys
 import threading
-from collections import OrderedDict, namedtuple
+import weakref
+from collections import OrderedDict, deque, namedtuple
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -76,12 +81,19 @@ def size_of(value: object, _depth: int = 0) -> int:
     return sys.getsizeof(value)
 
 
+# weak references whose object has gone: a callback may run in any thread, even one inside
+# the store's lock, so it only queues the reference, and the next call to a memo drops its keys
+_GONE: deque[weakref.ref] = deque()
+
+
 class _Store:
-    """Every memo's answers in least-recently-used order, within the shared budget."""
+    """Every memo's answers in least-recently-used order, within the shared budget; each
+    entry is ``(value, size, owner)``, ``owner`` being its memo's own key list."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.entries: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[object, int, OrderedDict]] = OrderedDict()
+        self.by_ref: dict[weakref.ref, set[tuple]] = {}  # the keys naming each weak argument
         self.total = 0
 
     def get(self, key: tuple):
@@ -90,9 +102,12 @@ class _Store:
             self.entries.move_to_end(key)
         return entry
 
-    def put(self, key: tuple, value: object, size: int) -> None:
+    def put(self, key: tuple, value: object, size: int, owner: OrderedDict) -> None:
         self.drop(key)
-        self.entries[key] = (value, size)
+        self.entries[key] = (value, size, owner)
+        owner[key] = None
+        for part in _weak_parts(key):
+            self.by_ref.setdefault(part, set()).add(key)
         self.total += size
         budget = budget_bytes()
         while self.total > budget and len(self.entries) > 1:
@@ -103,6 +118,54 @@ class _Store:
         entry = self.entries.pop(key, None)
         if entry is not None:
             self.total -= entry[1]
+            entry[2].pop(key, None)
+            for part in _weak_parts(key):
+                keys = self.by_ref.get(part)
+                if keys is not None:
+                    keys.discard(key)
+                    if not keys:
+                        del self.by_ref[part]
+
+    def drop_gone(self) -> None:
+        """Drop the answers about arguments that no longer exist."""
+        while _GONE:
+            for key in list(self.by_ref.pop(_GONE.popleft(), ())):
+                self.drop(key)
+
+
+def _weak_parts(key: object) -> list[weakref.ref]:
+    """The weak references in ``key`` (in the tuples it is made of too)."""
+    if isinstance(key, weakref.ref):
+        return [key]
+    if isinstance(key, tuple | list):  # functools._make_key gives a list
+        return [ref for part in key for ref in _weak_parts(part)]
+    return []
+
+
+def _held_weakly(value: object) -> bool:
+    """Whether a memo holds the argument ``value`` weakly: it hashes by identity (a
+    ``Dataset``) and can be referred to weakly."""
+    kind = type(value)
+    return kind.__hash__ is object.__hash__ and hasattr(kind, "__weakref__")
+
+
+def _key_part(value: object, depth: int = 0) -> object:
+    """``value`` as a key holds it: weakly when it hashes by identity; a frozen dataclass (a
+    query holding a ``Dataset``) as its type and fields, each held so."""
+    if _held_weakly(value):
+        return weakref.ref(value, _GONE.append)
+    if depth < 2 and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = tuple(
+            _key_part(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)
+        )
+        return (type(value), parts) if _weak_parts(parts) else value
+    return value
+
+
+def _make_key(name: str, args: tuple, kwargs: dict) -> tuple:
+    args = tuple(_key_part(a) for a in args)
+    kwargs = {k: _key_part(v) for k, v in kwargs.items()}
+    return (name, functools._make_key(args, kwargs, typed=False))
 
 
 _STORE = _Store()
@@ -134,9 +197,10 @@ def memo(func: Callable | None = None, *, maxsize: int = 32, copies: bool = True
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        key = (name, functools._make_key(args, kwargs, typed=False))
+        key = _make_key(name, args, kwargs)
         hash(key)  # unhashable arguments fail here, as with lru_cache
         with _STORE.lock:
+            _STORE.drop_gone()
             entry = _STORE.get(key)
             if entry is not None:
                 stats["hits"] += 1
@@ -158,10 +222,7 @@ def memo(func: Callable | None = None, *, maxsize: int = 32, copies: bool = True
             future.set_exception(exc)  # every waiter gets it; nothing is remembered
             raise
         with _STORE.lock:
-            _STORE.put(key, value, size)
-            mine[key] = None
-            for old in [k for k in mine if k not in _STORE.entries]:
-                del mine[old]  # dropped for the budget
+            _STORE.put(key, value, size, mine)
             while len(mine) > maxsize:
                 _STORE.drop(mine.popitem(last=False)[0])
             running.pop(key, None)

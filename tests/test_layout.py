@@ -60,6 +60,31 @@ def test_no_page_script_is_over_150_lines(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 150, path
 
 
+def _kept_functions(source: str) -> list[str]:
+    """The lambdas of a page script, and the functions it defines that it hands to a call
+    (a widget's ``format_func``, a callback, a button's ``data``)."""
+    tree = ast.parse(source)
+    defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    found = [f"lambda at line {n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        for value in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(value, ast.Name) and value.id in defined:
+                found.append(f"{value.id} handed over at line {value.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "app_pages").glob("*.py")), ids=lambda p: p.name)
+def test_no_page_script_hands_streamlit_a_function_of_its_own(path):
+    # Streamlit keeps widgets' format_func, callbacks and buttons' data functions in the
+    # session; one made in a page script keeps that run's globals, the viewer's data among them
+    assert not _kept_functions(path.read_text(encoding="utf-8")), path
+
+
+def test_the_scan_finds_a_lambda_and_a_handed_over_function():
+    source = "def pick(v):\n    return v\nst.radio('x', [1], format_func=pick)\nf = lambda: 1\n"
+    assert _kept_functions(source) == ["lambda at line 4", "pick handed over at line 3"]
+
+
 def test_every_registered_page_has_its_script_and_every_script_is_registered():
     assert {p.file for p in PAGES} == {p.name for p in (ROOT / "app_pages").glob("*.py")}
     assert PAGES[0].name == "overview"  # the default page, served at "/"

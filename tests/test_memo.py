@@ -177,3 +177,68 @@ def test_a_shared_answer_is_handed_out_as_it_is():
         return pd.DataFrame({"n": range(n)})
 
     assert table(3) is table(3) and calls == [3]
+
+
+def test_an_answer_does_not_keep_its_dataset_alive_and_goes_with_it():
+    import gc
+    import weakref
+
+    from dashboard.data import empty_dataset
+
+    @memo(maxsize=8)
+    def rows(ds, lang: str) -> int:
+        return len(ds.regions) + len(lang)
+
+    first, second = empty_dataset(), empty_dataset()
+    assert rows(first, "en") == 2 and rows(first, "en") == 2 and rows(second, "ja") == 2
+    assert rows.cache_info().hits == 1 and rows.cache_info().currsize == 2
+    gone = weakref.ref(first)
+    del first
+    gc.collect()
+    # the small answer did not hold the (at L, 27 MB) dataset it was about
+    assert gone() is None
+    rows(second, "ja")  # the next call drops the answers about what is gone
+    assert rows.cache_info().currsize == 1 and rows.cache_info().hits == 2
+    rows.cache_clear()
+
+
+def test_a_query_holding_a_dataset_does_not_keep_it_alive_either():
+    import dataclasses
+    import gc
+    import weakref
+
+    from dashboard.data import empty_dataset
+
+    @dataclasses.dataclass(frozen=True)
+    class Query:  # as the voices page's: the data and what is asked of it
+        ds: object
+        lang: str
+
+    @memo(maxsize=8)
+    def answer(q: Query) -> str:
+        return q.lang * 2
+
+    ds = empty_dataset()
+    assert answer(Query(ds, "en")) == "enen" == answer(Query(ds, "en"))
+    assert answer.cache_info().hits == 1  # equal queries are one key
+    gone = weakref.ref(ds)
+    del ds
+    gc.collect()
+    assert gone() is None
+    answer(Query(empty_dataset(), "ja"))
+    assert answer.cache_info().currsize == 1
+    answer.cache_clear()
+
+
+def test_values_hashed_by_value_stay_in_the_key_as_they_are():
+    calls = []
+
+    @memo(maxsize=8)
+    def twice(x, *, name: str = "") -> tuple:
+        calls.append(x)
+        return (x, name)
+
+    assert twice(("a", 1), name="n") == (("a", 1), "n") == twice(("a", 1), name="n")
+    assert twice(3) == (3, "") and twice(3) == (3, "")
+    assert calls == [("a", 1), 3]
+    twice.cache_clear()

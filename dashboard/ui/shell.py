@@ -69,6 +69,12 @@ class Context:
         """The whole data as ``viewer`` may see it."""
         return access.scope(self.source, self.viewer)
 
+    def get_full(self) -> Dataset:
+        """``full``, as a function for a button that makes its file when pressed: Streamlit
+        keeps it in the session, and a lambda in a page script would keep that page's globals
+        (its copy of the data among them)."""
+        return self.full
+
     @property
     def data(self) -> Dataset:
         """``full`` cut by the sidebar's filters."""
