@@ -8,7 +8,7 @@ kept every viewer's scoped copy of the data alive, out of the budget's sight: a 
 
 Many sessions run in threads of one process: when several ask for the same key at once, the
 first computes it and the others wait for its answer (or its exception) instead of computing
-it again side by side. Every memo shares one memory budget (``DASHBOARD_MEMO_MB``, 400 MB by
+it again side by side. Every memo shares one memory budget (``DASHBOARD_MEMO_MB``, 250 MB by
 default): past it, the least recently used answers of all memos are dropped, whatever their
 count.
 """
@@ -31,11 +31,11 @@ import pandas as pd
 from plotly.basedatatypes import BaseFigure, BasePlotlyType
 
 CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
-DEFAULT_BUDGET_MB = 400
+DEFAULT_BUDGET_MB = 250
 
 
 def budget_bytes() -> int:
-    """The memory all memos may hold together: ``DASHBOARD_MEMO_MB`` megabytes (default 400)."""
+    """The memory all memos may hold together: ``DASHBOARD_MEMO_MB`` megabytes (default 250)."""
     try:
         return int(float(os.environ.get("DASHBOARD_MEMO_MB") or DEFAULT_BUDGET_MB) * 1024 * 1024)
     except ValueError:
