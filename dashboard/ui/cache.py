@@ -81,17 +81,21 @@ def unavailable(source: Store) -> Problem | None:
     try:
         source.fingerprint()
     except Exception as exc:  # the database is down, or refuses this server
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        detail = (("detail", f"{type(exc).__name__}: {first}"),)
-        return Problem(source.key, None, None, "store_unavailable", params=detail)
+        return _unavailable(source, exc)
     return None
+
+
+def _unavailable(source: Store, exc: Exception) -> Problem:
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    detail = (("detail", f"{type(exc).__name__}: {first}"),)
+    return Problem(source.key, None, None, "store_unavailable", params=detail)
 
 
 def _read(source: Store) -> LoadResult:
     try:
         version = source.fingerprint()
-    except Exception:  # the database is down: the problem, and the last good data
-        return LoadResult(None, (unavailable(source),))
+    except Exception as exc:  # the database is down: the problem, and the last good data
+        return LoadResult(None, (_unavailable(source, exc),))
     return _load(source.key, version, source)
 
 
