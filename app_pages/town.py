@@ -120,7 +120,7 @@ else:  # a table, with this town's small counts masked like the figures above
 present.header("sources", t("town.download.title"))
 # for every viewer, masked as on this page; a button asks ctx for the data when pressed
 slides_deck(ctx, region)
-st.download_button(**opendata.download_args(ctx.get_full, rid, lang, viewer))
+st.download_button(**opendata.download_args(ctx.get_full, region, lang, viewer))
 if not page.full_counts:  # the report holds every count: for the town's officials and staff
     st.caption(t("town.download.restricted"))
     st.caption(t("town.source"))

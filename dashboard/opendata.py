@@ -180,16 +180,13 @@ def open_zip(
     return exports.zip_bytes(files)
 
 
-def download_args(
-    dataset: Callable[[], Dataset], region_id: str, lang: str, viewer: Viewer
-) -> dict:
-    """The town page's "Download the town's data (CSV)" button: ``st.download_button``'s
-    arguments, the zip made from ``dataset()`` only when it is pressed. The button keeps its
-    function until the session's next run: it asks for the data again rather than holding it
-    (a town's officials' scoped copy is the memos' to keep or drop)."""
-    region = towns.find_town(dataset(), region_id)
-    if region is None:
-        raise KeyError(region_id)
+def download_args(dataset: Callable[[], Dataset], region: dict, lang: str, viewer: Viewer) -> dict:
+    """The town page's "Download the town's data (CSV)" button for the town ``region`` (its
+    regions row): ``st.download_button``'s arguments, the zip made from ``dataset()`` only when
+    it is pressed. The button keeps its function until the session's next run: it asks for the
+    data again rather than holding it (a town's officials' scoped copy is the memos' to keep or
+    drop)."""
+    region_id = region["region_id"]
     return {
         "label": t("municipal.open.button", lang),
         "data": lambda: open_zip(dataset(), region_id, lang, viewer),

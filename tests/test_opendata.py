@@ -12,6 +12,7 @@ from dashboard import access, exports, opendata, outlines
 from dashboard.access import PUBLIC, STAFF, Viewer
 from dashboard.data import load_dataset
 from dashboard.report import town_csv_zip
+from dashboard.town import find_town
 from dashboard.views import overview
 from dashboard.views import town as town_view
 
@@ -119,7 +120,8 @@ def test_formulas_are_neutralised():
 
 
 def test_the_button_is_offered_with_the_zip_made_on_press():
-    args = opendata.download_args(_dataset, "tono", "en", Viewer("municipality", "tono"))
+    tono = find_town(_dataset(), "tono")
+    args = opendata.download_args(_dataset, tono, "en", Viewer("municipality", "tono"))
     assert args["label"] == "Download the town's data (CSV)"
     assert args["file_name"].startswith("032085_tono_opendata_")
     assert args["data"]().startswith(b"PK")
