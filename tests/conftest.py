@@ -7,10 +7,12 @@ else ``unit`` (pure functions; a unit test that starts the app fails, so the tie
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -206,6 +208,13 @@ def wait_for_app(pg) -> None:
         " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
         timeout=60_000,
     )
+
+
+def run_apart(coroutine):
+    """``asyncio.run`` in a thread of its own: a worker that also drives a browser through
+    Playwright's sync API has an event loop running in its main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def app_test(

@@ -5,7 +5,6 @@ visitor moved to the other replica when theirs dies, and the data kept across a 
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import subprocess
@@ -13,7 +12,6 @@ import sys
 import tempfile
 import urllib.request
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,15 +19,10 @@ import pytest
 from bench import cluster as cl
 from bench.protocol import Visitor
 
+from .conftest import run_apart
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "cluster.sh"
-
-
-def run_apart(coroutine):
-    """``asyncio.run`` in a thread of its own: a worker that also drives a browser through
-    Playwright's sync API has an event loop running in its main thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_the_site_template_fills_its_placeholders_and_keeps_nginx_variables():

@@ -3,18 +3,12 @@ keeps what it shows: the new session takes the browser's widget values over its 
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 from bench.protocol import Visitor
 from dashboard.i18n import country_name
 
-
-def run_apart(coroutine):
-    """``asyncio.run`` in a thread of its own (a test worker may have a loop running)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+from .conftest import run_apart
 
 
 async def reconnect_with(url: str, codes, choose_other: bool) -> tuple[str, str, list[str]]:
